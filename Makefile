@@ -1,0 +1,37 @@
+# karabakh-site. `make build` and `make test` do all the set-up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The stamp names the inputs it was installed from, so editing either reinstalls.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PORT ?= 8000
+
+.PHONY: all build test check serve bench lint clean
+
+all: build
+
+$(STAMP): pyproject.toml constraints.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+build: $(STAMP)
+	$(BIN)/karabakh-site build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: build
+	$(BIN)/karabakh-site check
+
+serve: $(STAMP)
+	$(BIN)/karabakh-site serve --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .ruff_cache .hypothesis

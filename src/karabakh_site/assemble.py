@@ -1,0 +1,366 @@
+"""The site model: every sentence placed once, cited everywhere it occurs.
+
+Input: parsed sources and the maintainers' content. Output: pages with their
+paragraphs, each narrative sentence with all its citations, timeline events,
+key facts tied to the sentences that support them. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import sections as layout
+from .config import Content, SectionRule
+from .dates import DateMention
+from .errors import SiteError
+from .model import Sentence, Source
+
+HOME = "index.html"
+TIMELINE = "timeline.html"
+SOURCES_INDEX = "sources/index.html"
+RESERVED = {HOME, TIMELINE, SOURCES_INDEX, "404.html"}
+
+
+@dataclass(frozen=True)
+class NarrativeSentence:
+    """A sentence as the narrative shows it: once, citing every source that has it."""
+
+    anchor: str
+    text: str
+    section: str
+    page: str
+    citations: tuple[Sentence, ...]  # the primary occurrence first
+
+    @property
+    def primary(self) -> Sentence:
+        return self.citations[0]
+
+    @property
+    def url(self) -> str:
+        return f"{self.page}#{self.anchor}"
+
+    @property
+    def dates(self) -> tuple[DateMention, ...]:
+        return self.primary.dates
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        return self.primary.markers
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    sentences: tuple[NarrativeSentence, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Paragraphs under one subheading."""
+
+    title: str
+    anchor: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    rule: SectionRule
+    path: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(p.sentences) for b in self.blocks for p in b.paragraphs)
+
+    @property
+    def sentences(self) -> list[NarrativeSentence]:
+        return [s for b in self.blocks for p in b.paragraphs for s in p.sentences]
+
+
+@dataclass(frozen=True)
+class SourceParagraph:
+    sentences: tuple[Sentence, ...]
+    section: str | None  # where its sentences went (None for back matter)
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    source: Source
+    number: int  # 1-based, in file order; what citation links show
+    path: str
+    paragraphs: tuple[SourceParagraph, ...]  # the body, as paragraphs
+    back: tuple[Sentence, ...]  # notes and references
+    duplicates: tuple[str, ...]  # ids of sources whose sentences this one repeats
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    mention: DateMention
+    sentence: NarrativeSentence
+
+    def sort_key(self):
+        d = self.mention
+        end = d.date_end.sort_key() if d.date_end else d.date.sort_key()
+        return (d.date.sort_key(), end, self.sentence.page, self.sentence.anchor, d.start)
+
+
+@dataclass(frozen=True)
+class KeyFactView:
+    label: str
+    value: str
+    quote: str
+    sentence: NarrativeSentence | None  # where the quote is shown in the narrative
+    citations: tuple[Sentence, ...]
+
+
+@dataclass
+class Site:
+    content: Content
+    sources: list[SourcePage]
+    sections: list[SectionPage]
+    timeline: list[TimelineEvent]
+    key_facts: list[KeyFactView]
+    narrative: dict[tuple[str, str], NarrativeSentence] = field(default_factory=dict)
+    # ^ (seed, sentence id) of every occurrence → where the reader sees it
+    excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # occurrence → reason
+
+    def source_by_seed(self, seed: str) -> SourcePage:
+        return next(p for p in self.sources if p.source.file == seed)
+
+    def section_page(self, slug: str) -> SectionPage | None:
+        return next((p for p in self.sections if p.rule.slug == slug), None)
+
+
+def section_path(rule: SectionRule) -> str:
+    return HOME if rule.lead else f"{rule.slug}.html"
+
+
+def assemble(sources: list[Source], content: Content) -> Site:
+    rules = content.sections
+    _check_addresses(sources, content)
+    primary_of = _primaries(sources)
+    excluded = _exclusions(sources, content)
+    forced = _placements(sources, content)
+
+    pages: dict[str, list[tuple[Source, tuple[int, ...], list[Sentence]]]] = defaultdict(list)
+    source_paragraphs: dict[str, list[SourceParagraph]] = {}
+    narrative: dict[tuple[str, str], NarrativeSentence] = {}
+    order = sorted(sources, key=lambda s: (-len(s.body), s.file))
+    for source in order:
+        body = source.body
+        result = layout.layout_source(body, rules, forced.get(source.file))
+        paras = []
+        for indices in result.paragraphs:
+            slug = result.labels[indices[0]]
+            paras.append(SourceParagraph(tuple(body[i] for i in indices), slug))
+            shown = [
+                body[i]
+                for i in indices
+                if primary_of[body[i].key] == (source.file, body[i].id)
+                and body[i].key not in excluded
+            ]
+            if shown:
+                pages[slug].append((source, indices, shown))
+        source_paragraphs[source.file] = paras
+
+    occurrences: dict[str, list[Sentence]] = defaultdict(list)
+    source_rank = {s.file: n for n, s in enumerate(sorted(sources, key=lambda s: s.file))}
+    for source in sources:
+        for sentence in source.body:
+            occurrences[sentence.key].append(sentence)
+
+    section_pages = []
+    for rule in rules.sections:
+        path = section_path(rule)
+        infos, paragraphs = [], []
+        for source, _indices, shown in pages.get(rule.slug, []):
+            cited = []
+            for sentence in shown:
+                others = sorted(
+                    (o for o in occurrences[sentence.key] if o is not sentence),
+                    key=lambda o: source_rank[o.seed],
+                )
+                ns = NarrativeSentence(
+                    anchor=sentence.id,
+                    text=sentence.text,
+                    section=rule.slug,
+                    page=path,
+                    citations=(sentence, *others),
+                )
+                for occurrence in ns.citations:
+                    narrative[(occurrence.seed, occurrence.id)] = ns
+                cited.append(ns)
+            year, month = layout.paragraph_date(shown)
+            infos.append(
+                layout.ParagraphInfo(" ".join(s.text for s in shown), year, month, source.title)
+            )
+            paragraphs.append(Paragraph(tuple(cited)))
+        if not paragraphs and not rule.lead:
+            continue
+        titles = layout.subsection_titles(infos, rule, rules.settings)
+        section_pages.append(SectionPage(rule, path, _blocks(paragraphs, titles)))
+
+    source_pages = _source_pages(sources, source_paragraphs, primary_of)
+    site = Site(
+        content=content,
+        sources=source_pages,
+        sections=section_pages,
+        timeline=[],
+        key_facts=[],
+        narrative=narrative,
+        excluded={
+            (o.seed, o.id): reason
+            for s in sources
+            for o in s.body
+            if (reason := excluded.get(o.key)) is not None
+        },
+    )
+    site.timeline = timeline_events(section_pages)
+    site.key_facts = _key_facts(sources, content, narrative)
+    return site
+
+
+def _blocks(paragraphs: list[Paragraph], titles: list[str]) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    used: dict[str, int] = defaultdict(int)
+    start = 0
+    for i in range(1, len(paragraphs) + 1):
+        if i == len(paragraphs) or titles[i] != titles[i - 1]:
+            title = titles[start]
+            used[title] += 1
+            anchor = layout_anchor(title) + (f"-{used[title]}" if used[title] > 1 else "")
+            blocks.append(Block(title, anchor, tuple(paragraphs[start:i])))
+            start = i
+    return tuple(blocks)
+
+
+def layout_anchor(title: str) -> str:
+    from .documents import slugify
+
+    return "h-" + slugify(title)
+
+
+def _primaries(sources: list[Source]) -> dict[str, tuple[str, str]]:
+    """For each sentence text, the occurrence the narrative shows.
+
+    The occurrence in the source with the most narrative sentences wins, as its
+    placement was decided with the most context; ties go to the first file.
+    """
+    primary: dict[str, tuple[str, str]] = {}
+    for source in sorted(sources, key=lambda s: (-len(s.body), s.file)):
+        for sentence in source.body:
+            primary.setdefault(sentence.key, (source.file, sentence.id))
+    return primary
+
+
+def find_quote(sources: list[Source], quote: str, roles=("body",)) -> list[Sentence]:
+    """Sentences containing `quote` (whitespace-insensitive)."""
+    wanted = " ".join(quote.split())
+    return [
+        s for source in sources for s in source.sentences if s.role in roles and wanted in s.text
+    ]
+
+
+def _exclusions(sources: list[Source], content: Content) -> dict[str, str]:
+    out = {}
+    for item in content.corrections.exclusions:
+        found = find_quote(sources, item.quote)
+        if not found:
+            raise SiteError(
+                f"exclusion quote not found in any seed's narrative: {item.quote!r}",
+                content.root / "corrections.yaml",
+                item.line,
+            )
+        for sentence in found:
+            out[sentence.key] = item.reason
+    return out
+
+
+def _placements(sources: list[Source], content: Content) -> dict[str, dict[int, str]]:
+    forced: dict[str, dict[int, str]] = defaultdict(dict)
+    for item in content.corrections.placements:
+        found = find_quote(sources, item.quote)
+        if not found:
+            raise SiteError(
+                f"placement quote not found in any seed's narrative: {item.quote!r}",
+                content.root / "corrections.yaml",
+                item.line,
+            )
+        for sentence in found:
+            source = next(s for s in sources if s.file == sentence.seed)
+            body_index = next(i for i, s in enumerate(source.body) if s is sentence)
+            forced[sentence.seed][body_index] = item.section
+    return forced
+
+
+def _check_addresses(sources: list[Source], content: Content) -> None:
+    """Two things must never be written to one file."""
+    claimed: dict[str, str] = {}
+
+    def claim(path: str, what: str) -> None:
+        if path in claimed:
+            raise SiteError(
+                f"two pages want the address {path}: {claimed[path]} and {what}", content.root
+            )
+        claimed[path] = what
+
+    for path in RESERVED:
+        claim(path, "a built-in page")
+    for rule in content.sections.sections:
+        if not rule.lead:
+            claim(section_path(rule), f"section '{rule.slug}'")
+    for page in content.pages:
+        claim(f"{page.slug}.html", f"content/pages/{page.slug}.md")
+    for source in sources:
+        claim(f"sources/{source.slug}.html", f"source {source.file}")
+
+
+def _source_pages(sources, source_paragraphs, primary_of) -> list[SourcePage]:
+    pages = []
+    ordered = sorted(sources, key=lambda s: s.file)
+    for number, source in enumerate(ordered, start=1):
+        repeats = sorted(
+            {primary_of[s.key][0] for s in source.body if primary_of[s.key][0] != source.file}
+        )
+        repeat_ids = tuple(next(x.id for x in sources if x.file == f) for f in repeats)
+        pages.append(
+            SourcePage(
+                source=source,
+                number=number,
+                path=f"sources/{source.slug}.html",
+                paragraphs=tuple(source_paragraphs[source.file]),
+                back=tuple(s for s in source.sentences if s.role == "back"),
+                duplicates=repeat_ids,
+            )
+        )
+    return pages
+
+
+def timeline_events(section_pages: list[SectionPage]) -> list[TimelineEvent]:
+    events = []
+    for page in section_pages:
+        for sentence in page.sentences:
+            for mention in sentence.dates:
+                if mention.is_event_date and not mention.adjectival:
+                    events.append(TimelineEvent(mention, sentence))
+    events.sort(key=TimelineEvent.sort_key)
+    return events
+
+
+def _key_facts(sources, content: Content, narrative) -> list[KeyFactView]:
+    out = []
+    for fact in content.site.key_facts:
+        found = find_quote(sources, fact.quote)
+        if not found:
+            raise SiteError(
+                f"key fact '{fact.label}': its quote is not found in any seed's narrative: "
+                f"{fact.quote!r}",
+                content.root / "site.yaml",
+                fact.line,
+            )
+        shown = next(
+            (narrative[(s.seed, s.id)] for s in found if (s.seed, s.id) in narrative), None
+        )
+        out.append(KeyFactView(fact.label, fact.value, fact.quote, shown, tuple(found)))
+    return out

@@ -1,0 +1,110 @@
+"""Command line: `karabakh-site build | check | serve` (also `python -m karabakh_site`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import SiteError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="karabakh-site",
+        description="Build a cited static reference site from plain-text sources.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--seeds",
+            type=Path,
+            default=Path("seeds"),
+            help="folder of source texts (*.txt) and sidecars (default: seeds)",
+        )
+        p.add_argument(
+            "--content",
+            type=Path,
+            default=Path("content"),
+            help="folder of site settings and rules (default: content)",
+        )
+        p.add_argument(
+            "--templates",
+            type=Path,
+            default=Path("templates"),
+            help="folder of Jinja templates and assets (default: templates)",
+        )
+        p.add_argument(
+            "--out",
+            type=Path,
+            default=Path("build"),
+            help="folder to write the site to (default: build)",
+        )
+
+    build = commands.add_parser("build", help="build the site")
+    inputs(build)
+    build.add_argument("--verbose", action="store_true", help="print per-stage timings")
+
+    check = commands.add_parser("check", help="check a built site's links and citations")
+    check.add_argument(
+        "--site", type=Path, default=Path("build"), help="the built site (default: build)"
+    )
+    check.add_argument(
+        "--seeds",
+        type=Path,
+        default=Path("seeds"),
+        help="the seed texts citations are checked against (default: seeds)",
+    )
+    check.add_argument("--json", action="store_true", help="print a JSON report")
+
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on change")
+    inputs(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args.seeds, args.content, args.templates, args.out, args.port)
+    except SiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _build(args) -> int:
+    from .build import run_build
+
+    result = run_build(args.seeds, args.content, args.templates, args.out)
+    print(result.summary(args.out))
+    if args.verbose:
+        for stage, seconds in result.timings.items():
+            print(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+    return 0
+
+
+def _check(args) -> int:
+    from .check import check_site
+
+    report = check_site(args.site, args.seeds)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for problem in report.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        for problem in report.warnings:
+            print(f"warning: {problem}", file=sys.stderr)
+        print(report.summary())
+    return 1 if report.errors else 0

@@ -1,0 +1,121 @@
+"""The data exports in `build/data/`, as the data contract describes them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import dates
+from .assemble import NarrativeSentence, Site
+from .model import Sentence
+
+
+def _dump(records: list[dict]) -> bytes:
+    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def source_refs(sentences: tuple[Sentence, ...] | list[Sentence]) -> list[dict]:
+    return [{"seed": s.seed, "sentence": s.id, "start": s.start, "end": s.end} for s in sentences]
+
+
+def span_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def export_data(site: Site, seed_texts: dict[str, str]) -> dict[str, bytes]:
+    out = {
+        "data/sources.json": _dump(_sources(site)),
+        "data/sections.json": _dump(_sections(site)),
+        "data/timeline.json": _dump(_timeline(site)),
+        "data/sentences.json": _dump(_sentences(site, seed_texts)),
+    }
+    return out
+
+
+def _sources(site: Site) -> list[dict]:
+    records = []
+    for page in site.sources:
+        s = page.source
+        records.append(
+            {
+                "id": s.id,
+                "file": s.file,
+                "title": s.title,
+                "url": s.url,
+                "publisher": s.publisher,
+                "date": s.date,
+                "page": page.path,
+                "number": page.number,
+                "sentences": len(s.sentences),
+                "narrative_sentences": len(s.body),
+                "back_matter_sentences": len(page.back),
+                "duplicates": list(page.duplicates),
+                "sha256": s.sha256,
+            }
+        )
+    return records
+
+
+def _sections(site: Site) -> list[dict]:
+    return [
+        {
+            "slug": page.rule.slug,
+            "title": page.rule.title,
+            "group": page.rule.group,
+            "url": page.path,
+            "sentences": page.sentence_count,
+            "subsections": [block.title for block in page.blocks],
+        }
+        for page in site.sections
+    ]
+
+
+def _timeline(site: Site) -> list[dict]:
+    records = []
+    for event in site.timeline:
+        d = event.mention
+        date, date_end = dates.iso(d)
+        records.append(
+            {
+                "date": date,
+                "precision": d.precision,
+                "date_end": date_end,
+                "part": d.part,
+                "label": dates.label(d),
+                "date_text": d.text,
+                "from_context": d.from_context,
+                "text": event.sentence.text,
+                "category": None,
+                "section": event.sentence.section,
+                "url": event.sentence.url,
+                "sources": source_refs(event.sentence.citations),
+            }
+        )
+    return records
+
+
+def _sentences(site: Site, seed_texts: dict[str, str]) -> list[dict]:
+    """Every sentence of every source, with a hash of its exact text in the seed.
+
+    `karabakh-site check` compares these hashes with the seed files, so a seed
+    edited after the build is caught.
+    """
+    records = []
+    for page in site.sources:
+        text = seed_texts[page.source.file]
+        for s in page.source.sentences:
+            shown: NarrativeSentence | None = site.narrative.get((s.seed, s.id))
+            records.append(
+                {
+                    "seed": s.seed,
+                    "sentence": s.id,
+                    "start": s.start,
+                    "end": s.end,
+                    "role": s.role,
+                    "text": s.text,
+                    "sha256": span_digest(text[s.start : s.end]),
+                    "url": shown.url if shown else None,
+                    "page": f"{page.path}#{s.id}",
+                }
+            )
+    return records

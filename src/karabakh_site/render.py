@@ -1,0 +1,279 @@
+"""Rendering the site model to HTML with Jinja (autoescape on, undefined names are errors).
+
+Text from a source is never parsed as Markdown or HTML: it is escaped and
+shown as written. Markdown (with raw HTML off) is only for pages maintainers
+write in `content/pages/`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from . import dates
+from .assemble import (
+    HOME,
+    SOURCES_INDEX,
+    TIMELINE,
+    NarrativeSentence,
+    SectionPage,
+    Site,
+    SourcePage,
+    TimelineEvent,
+)
+from .dates import MONTH_NAMES
+from .errors import SiteError
+from .model import Sentence
+
+ASSETS = "assets"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str
+    children: tuple[NavItem, ...] = ()
+
+
+def relative(here: str, target: str) -> str:
+    """A link from page `here` to `target` ("page.html#frag"), relative so the site
+    works from any folder and from file://."""
+    path, _, fragment = target.partition("#")
+    if not path:
+        return "#" + fragment
+    base = posixpath.dirname(here)
+    link = posixpath.relpath(path, base or ".")
+    return link + ("#" + fragment if fragment else "")
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    if not templates.is_dir():
+        raise SiteError("templates folder not found", templates)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["month_name"] = lambda n: MONTH_NAMES[n]
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["date_label"] = dates.label
+    env.filters["event_text"] = event_text
+    return env
+
+
+def event_text(event: TimelineEvent) -> Markup:
+    """The event's sentence with its date expression marked."""
+    text, d = event.sentence.text, event.mention
+    return Markup(
+        f"{escape(text[: d.start])}<mark>{escape(text[d.start : d.end])}</mark>"
+        f"{escape(text[d.end :])}"
+    )
+
+
+class Renderer:
+    def __init__(self, site: Site, templates: Path):
+        self.site = site
+        self.templates = templates
+        self.env = make_environment(templates)
+        self.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+        self.number_of = {p.source.file: p.number for p in site.sources}
+        self.source_page = {p.source.file: p for p in site.sources}
+        self.section_title = {s.rule.slug: s.rule.title for s in site.sections}
+        self.nav = self._navigation()
+        self.reading_order = [s for s in site.sections]
+
+    # --- pages -----------------------------------------------------------------------
+
+    def render_all(self) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        site = self.site
+        for page in site.sections:
+            if page.rule.lead:
+                continue
+            out[page.path] = self.page(
+                "section.html", page.path, page.rule.title, section=page, **self._neighbours(page)
+            )
+        home = next((p for p in site.sections if p.rule.lead), None)
+        out[HOME] = self.page(
+            "home.html",
+            HOME,
+            site.content.site.title,
+            overview=home,
+            key_facts=site.key_facts,
+            **self._neighbours(home),
+        )
+        out[TIMELINE] = self.page(
+            "timeline.html", TIMELINE, "Timeline", years=self._timeline_years()
+        )
+        out[SOURCES_INDEX] = self.page(
+            "sources.html", SOURCES_INDEX, "Sources", sources=site.sources
+        )
+        for source_page in site.sources:
+            out[source_page.path] = self.page(
+                "source.html", source_page.path, source_page.source.title, page=source_page
+            )
+        for extra in site.content.pages:
+            path = f"{extra.slug}.html"
+            body = Markup(self.markdown.render(extra.markdown))
+            out[path] = self.page("page.html", path, extra.title, body=body)
+        out["404.html"] = self.page("404.html", "404.html", "Page not found")
+        for asset in (
+            sorted((self.templates / ASSETS).glob("*"))
+            if (self.templates / ASSETS).is_dir()
+            else []
+        ):
+            if asset.is_file():
+                out[f"{ASSETS}/{asset.name}"] = asset.read_bytes()
+        return out
+
+    def page(self, template: str, here: str, title: str, **context) -> bytes:
+        url: Callable[[str], str] = lambda target: relative(here, target)  # noqa: E731
+        try:
+            html = self.env.get_template(template).render(
+                site=self.site,
+                settings=self.site.content.site,
+                title=title,
+                here=here,
+                url=url,
+                nav=self.nav,
+                narrative_sentence=self._narrative_sentence_for(here),
+                source_sentence=self._source_sentence_for(here),
+                section_title=self.section_title,
+                **context,
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteError(
+                f"template syntax error: {exc.message}",
+                self.templates / (exc.name or template),
+                exc.lineno,
+            ) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise SiteError("template not found", self.templates / exc.name) from exc
+        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            name, line = _template_frame(exc, self.templates)
+            raise SiteError(
+                f"template error: {exc}", name or self.templates / template, line
+            ) from exc
+        return html.encode("utf-8")
+
+    # --- pieces the templates call --------------------------------------------------
+
+    def _narrative_sentence_for(self, here: str) -> Callable[[NarrativeSentence], Markup]:
+        def render(ns: NarrativeSentence) -> Markup:
+            cites = []
+            for occurrence in sorted(ns.citations, key=lambda o: self.number_of[o.seed]):
+                page = self.source_page[occurrence.seed]
+                n = page.number
+                href = relative(here, f"{page.path}#{occurrence.id}")
+                cites.append(
+                    f'<a class="cite" href="{escape(href)}" '
+                    f'title="Source {n}: {escape(page.source.title)}">[{n}]</a>'
+                )
+            return Markup(
+                f'<span class="s" id="{escape(ns.anchor)}"><span class="t">{escape(ns.text)}'
+                f'</span>{_flags(ns.markers)}<sup class="c">{"".join(cites)}</sup></span>'
+            )
+
+        return render
+
+    def _source_sentence_for(self, here: str) -> Callable[[Sentence], Markup]:
+        def render(sentence: Sentence) -> Markup:
+            used = ""
+            shown = self.site.narrative.get((sentence.seed, sentence.id))
+            if shown is not None:
+                href = relative(here, shown.url)
+                where = self.section_title.get(shown.section, shown.section)
+                same = shown.primary is sentence
+                label = f"Shown in {where}" + ("" if same else " (from another source)")
+                used = (
+                    f' <a class="used" href="{escape(href)}" title="{escape(label)}" '
+                    f'aria-label="{escape(label)}">↗</a>'
+                )
+            elif (sentence.seed, sentence.id) in self.site.excluded:
+                reason = self.site.excluded[(sentence.seed, sentence.id)]
+                used = (
+                    f' <span class="excluded" title="Not shown in the narrative: '
+                    f'{escape(reason)}">∅</span>'
+                )
+            return Markup(
+                f'<span class="s {sentence.role}" id="{escape(sentence.id)}">'
+                f'<span class="t">{escape(sentence.text)}</span>{_flags(sentence.markers)}'
+                f"{used}</span>"
+            )
+
+        return render
+
+    # --- navigation --------------------------------------------------------------------
+
+    def _navigation(self) -> tuple[NavItem, ...]:
+        items: list[NavItem] = []
+        groups = {g.id: g for g in self.site.content.sections.groups}
+        pages = [p for p in self.site.sections if not p.rule.lead]
+        for group_id, members in groupby(pages, key=lambda p: p.rule.group):
+            members = list(members)
+            if group_id is None:
+                items.extend(NavItem(p.rule.title, p.path) for p in members)
+            else:
+                children = tuple(NavItem(p.rule.title, p.path) for p in members)
+                items.append(NavItem(groups[group_id].title, members[0].path, children))
+        items.append(NavItem("Timeline", TIMELINE))
+        items.append(NavItem("Sources", SOURCES_INDEX))
+        return tuple(items)
+
+    def _neighbours(self, page: SectionPage | None) -> dict:
+        order = self.reading_order
+        if page is None or page not in order:
+            return {"previous": None, "next": order[0] if order else None}
+        i = order.index(page)
+        return {
+            "previous": order[i - 1] if i > 0 else None,
+            "next": order[i + 1] if i + 1 < len(order) else None,
+        }
+
+    def _timeline_years(self):
+        years = []
+        for year, events in groupby(self.site.timeline, key=lambda e: e.mention.date.year):
+            events = list(events)
+            months = [
+                (month, list(group))
+                for month, group in groupby(events, key=lambda e: e.mention.date.month)
+            ]
+            years.append((year, months, len(events)))
+        return years
+
+
+def _flags(markers: tuple[str, ...]) -> str:
+    return "".join(
+        f' <span class="flag" title="The source flags this sentence">{escape(m)}</span>'
+        for m in markers
+    )
+
+
+def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, int | None]:
+    """The template file and line where a rendering error happened."""
+    tb = exc.__traceback__
+    found: tuple[Path | None, int | None] = (None, None)
+    root = str(templates.resolve())
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(root) or filename.endswith(".html"):
+            found = (Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_site(site: Site, templates: Path) -> dict[str, bytes]:
+    return Renderer(site, templates).render_all()
+
+
+__all__ = ["SourcePage", "relative", "render_site"]

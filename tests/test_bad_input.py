@@ -1,0 +1,150 @@
+"""Bad input: a clear message naming the file (and line), exit status 1, previous build kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from karabakh_site.cli import main
+
+
+def build(project: Path, capsys, *extra: str) -> tuple[int, str]:
+    code = main([
+        "build", "--seeds", str(project / "seeds"), "--content", str(project / "content"),
+        "--templates", str(project / "templates"), "--out", str(project / "build"), *extra,
+    ])
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture
+def built(project_copy, capsys) -> Path:
+    """A project copy with a good build in it, to prove a failed build keeps it."""
+    code, err = build(project_copy, capsys)
+    assert code == 0, err
+    return project_copy
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+BREAKAGES = {
+    "seed not UTF-8": (
+        lambda p: (p / "seeds" / "bad.txt").write_bytes(b"Fine text \xff\xfe then more."),
+        ["seeds/bad.txt", "not valid UTF-8", "byte offset 10", "line 1"],
+    ),
+    "empty seed": (
+        lambda p: (p / "seeds" / "empty.txt").write_text(""),
+        ["seeds/empty.txt", "is empty"],
+    ),
+    "whitespace-only seed": (
+        lambda p: (p / "seeds" / "blank.txt").write_text("  \n\t \n"),
+        ["seeds/blank.txt", "is empty"],
+    ),
+    "binary file": (
+        lambda p: (p / "seeds" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00"),
+        ["seeds/image.txt", "binary"],
+    ),
+    "unsupported file": (
+        lambda p: (p / "seeds" / "scan.pdf").write_bytes(b"%PDF-1.4"),
+        ["seeds/scan.pdf", "unsupported file"],
+    ),
+    "orphan sidecar": (
+        lambda p: (p / "seeds" / "ghost.yaml").write_text("title: Ghost\n"),
+        ["seeds/ghost.yaml", "no matching source text ghost.txt"],
+    ),
+    "malformed YAML": (
+        lambda p: (p / "content" / "sections.yaml").write_text(
+            "settings:\n  switch_penalty: 2\nsections: [\n  {slug: a, title: A\n"),
+        ["content/sections.yaml:5:1", "invalid YAML"],
+    ),
+    "unknown key": (
+        lambda p: replace(p / "content" / "sections.yaml", "    keywords:\n", "    keywrds:\n", 1),
+        ["content/sections.yaml:", "unknown key 'keywrds'", "did you mean 'keywords'",
+         "allowed keys: slug, title"],
+    ),
+    "wrong type": (
+        lambda p: replace(p / "content" / "sections.yaml", "switch_penalty: 2.5",
+                          "switch_penalty: high"),
+        [lambda p: "content/sections.yaml:%d:19" % line_of(
+            p / "content" / "sections.yaml", "switch_penalty: high"),
+         "expected a number for switch_penalty"],
+    ),
+    "bad slug in sidecar": (
+        lambda p: (p / "seeds" / "002_9276acad1e55b4fe.yaml").write_text("slug: ../../x\n"),
+        ["seeds/002_9276acad1e55b4fe.yaml:1:7", "not a valid slug"],
+    ),
+    "two pages want one address": (
+        lambda p: (p / "content" / "pages" / "background.md").write_text("# Clash\n\nText.\n"),
+        ["two pages want the address background.html"],
+    ),
+    "key fact quote not in any seed": (
+        lambda p: replace(p / "content" / "site.yaml", "quote: took place from February 1988",
+                          "quote: took place from March 1988"),
+        ["content/site.yaml:", "key fact 'Dates'", "not found"],
+    ),
+    "template syntax error": (
+        lambda p: replace(p / "templates" / "section.html", "{% endif %}", "{% endiff %}", 1),
+        ["templates/section.html:", "template syntax error"],
+    ),
+    "undefined variable in template": (
+        lambda p: replace(p / "templates" / "timeline.html", "{{ year }}", "{{ yeer }}", 1),
+        ["templates/timeline.html:", "'yeer' is undefined"],
+    ),
+    "missing template": (
+        lambda p: (p / "templates" / "source.html").unlink(),
+        ["templates/source.html", "template not found"],
+    ),
+}
+
+
+def line_of(path: Path, text: str) -> int:
+    return path.read_text(encoding="utf-8").split(text)[0].count("\n") + 1
+
+
+def replace(path: Path, old: str, new: str, count: int = -1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_bad_input_is_named_and_loses_nothing(case, built, capsys):
+    before = snapshot(built / "build")
+    breakage, expected = BREAKAGES[case]
+    breakage(built)
+    code, err = build(built, capsys)
+    assert code == 1
+    assert err.startswith("error: ")
+    for fragment in expected:
+        if callable(fragment):
+            fragment = fragment(built)
+        assert fragment in err, f"{fragment!r} not in {err!r}"
+    assert snapshot(built / "build") == before
+    assert not list(built.glob(".build.tmp-*"))
+
+
+def test_seed_linked_from_outside_is_refused(built, capsys, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
+    outside.write_text("A secret text that must not be published.")
+    os.symlink(outside, built / "seeds" / "linked.txt")
+    code, err = build(built, capsys)
+    assert code == 1 and "seeds/linked.txt" in err and "outside the seeds folder" in err
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(project_copy, capsys):
+    (project_copy / "build").mkdir()
+    (project_copy / "build" / "thesis.docx").write_text("precious")
+    code, err = build(project_copy, capsys)
+    assert code == 1 and "refusing to replace" in err
+    assert (project_copy / "build" / "thesis.docx").read_text() == "precious"
+
+
+def test_bom_and_crlf_seed_builds(project_copy, capsys):
+    text = "\ufeffThe first line ends here.\r\nIn 1992, a second sentence followed.\r\n"
+    (project_copy / "seeds" / "crlf.txt").write_bytes(text.encode("utf-8"))
+    code, err = build(project_copy, capsys)
+    assert code == 0, err
