@@ -124,6 +124,7 @@ class Site:
     narrative: dict[tuple[str, str], NarrativeSentence] = field(default_factory=dict)
     # ^ (seed, sentence id) of every occurrence → where the reader sees it
     excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # occurrence → reason
+    warnings: list[str] = field(default_factory=list)
 
     def source_by_seed(self, seed: str) -> SourcePage:
         return next(p for p in self.sources if p.source.file == seed)
@@ -140,8 +141,9 @@ def assemble(sources: list[Source], content: Content) -> Site:
     rules = content.sections
     _check_addresses(sources, content)
     primary_of = _primaries(sources)
-    excluded = _exclusions(sources, content)
-    forced = _placements(sources, content)
+    warnings: list[str] = []
+    excluded = _exclusions(sources, content, warnings)
+    forced = _placements(sources, content, warnings)
 
     pages: dict[str, list[tuple[Source, tuple[int, ...], list[Sentence]]]] = defaultdict(list)
     source_paragraphs: dict[str, list[SourceParagraph]] = {}
@@ -217,7 +219,8 @@ def assemble(sources: list[Source], content: Content) -> Site:
         },
     )
     site.timeline = timeline_events(section_pages)
-    site.key_facts = _key_facts(sources, content, narrative)
+    site.key_facts = _key_facts(sources, content, narrative, warnings)
+    site.warnings = warnings
     return site
 
 
@@ -262,32 +265,42 @@ def find_quote(sources: list[Source], quote: str, roles=("body",)) -> list[Sente
     ]
 
 
-def _exclusions(sources: list[Source], content: Content) -> dict[str, str]:
-    out = {}
-    for item in content.corrections.exclusions:
-        found = find_quote(sources, item.quote)
-        if not found:
-            raise SiteError(
-                f"exclusion quote not found in any seed's narrative: {item.quote!r}",
-                content.root / "corrections.yaml",
-                item.line,
+def _locate(sources, quote: str, what: str, path, line: int, warnings: list[str]):
+    """The sentences a maintainer's quote points at; a warning if there are none.
+
+    Not an error: the same content/ serves any folder of seeds, and a quote
+    from one seed simply does not apply when that seed is absent.
+    """
+    found = find_quote(sources, quote)
+    if not found:
+        warnings.append(
+            str(
+                SiteError(
+                    f"{what} quote not found in any seed's narrative, so it is not used: {quote!r}",
+                    path,
+                    line,
+                )
             )
-        for sentence in found:
+        )
+    return found
+
+
+def _exclusions(sources: list[Source], content: Content, warnings: list[str]) -> dict[str, str]:
+    out = {}
+    path = content.root / "corrections.yaml"
+    for item in content.corrections.exclusions:
+        for sentence in _locate(sources, item.quote, "exclusion", path, item.line, warnings):
             out[sentence.key] = item.reason
     return out
 
 
-def _placements(sources: list[Source], content: Content) -> dict[str, dict[int, str]]:
+def _placements(
+    sources: list[Source], content: Content, warnings: list[str]
+) -> dict[str, dict[int, str]]:
     forced: dict[str, dict[int, str]] = defaultdict(dict)
+    path = content.root / "corrections.yaml"
     for item in content.corrections.placements:
-        found = find_quote(sources, item.quote)
-        if not found:
-            raise SiteError(
-                f"placement quote not found in any seed's narrative: {item.quote!r}",
-                content.root / "corrections.yaml",
-                item.line,
-            )
-        for sentence in found:
+        for sentence in _locate(sources, item.quote, "placement", path, item.line, warnings):
             source = next(s for s in sources if s.file == sentence.seed)
             body_index = next(i for i, s in enumerate(source.body) if s is sentence)
             forced[sentence.seed][body_index] = item.section
@@ -348,17 +361,14 @@ def timeline_events(section_pages: list[SectionPage]) -> list[TimelineEvent]:
     return events
 
 
-def _key_facts(sources, content: Content, narrative) -> list[KeyFactView]:
+def _key_facts(sources, content: Content, narrative, warnings: list[str]) -> list[KeyFactView]:
+    """Hand-written facts, each shown only with the seed sentences its quote is found in."""
     out = []
+    path = content.root / "site.yaml"
     for fact in content.site.key_facts:
-        found = find_quote(sources, fact.quote)
+        found = _locate(sources, fact.quote, f"key fact '{fact.label}':", path, fact.line, warnings)
         if not found:
-            raise SiteError(
-                f"key fact '{fact.label}': its quote is not found in any seed's narrative: "
-                f"{fact.quote!r}",
-                content.root / "site.yaml",
-                fact.line,
-            )
+            continue
         shown = next(
             (narrative[(s.seed, s.id)] for s in found if (s.seed, s.id) in narrative), None
         )

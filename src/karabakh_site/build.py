@@ -9,6 +9,7 @@ from pathlib import Path
 from .assemble import Site, assemble
 from .config import load_content
 from .documents import build_source
+from .errors import SiteError
 from .export import export_data
 from .loader import load_seeds
 from .render import render_site
@@ -29,10 +30,11 @@ class BuildResult:
         site = self.site
         sentences = sum(page.sentence_count for page in site.sections)
         seconds = sum(self.timings.values())
+        warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
         return (
             f"built {self.pages} pages from {len(site.sources)} sources "
             f"({sentences} narrative sentences, {len(site.timeline)} timeline entries) "
-            f"into {out} in {seconds:.2f} s"
+            f"into {out} in {seconds:.2f} s{warnings}"
         )
 
 
@@ -60,8 +62,16 @@ def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
     return BuildResult(site=site, files=files, timings=timings)
 
 
-def run_build(seeds: Path, content: Path, templates: Path, out: Path) -> BuildResult:
+def run_build(
+    seeds: Path, content: Path, templates: Path, out: Path, strict: bool = False
+) -> BuildResult:
+    """Build and write; with `strict`, any warning fails the build before anything is written."""
     result = build_site(seeds, content, templates)
+    if strict and result.site.warnings:
+        raise SiteError(
+            f"{len(result.site.warnings)} warning(s) and --strict:\n  "
+            + "\n  ".join(result.site.warnings)
+        )
     clock = time.perf_counter()
     write_site(result.files, out)
     result.timings["write"] = time.perf_counter() - clock

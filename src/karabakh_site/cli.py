@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site")
     inputs(build)
     build.add_argument("--verbose", action="store_true", help="print per-stage timings")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (e.g. a content quote no seed contains) as errors",
+    )
 
     check = commands.add_parser("check", help="check a built site's links and citations")
     check.add_argument(
@@ -87,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args) -> int:
     from .build import run_build
 
-    result = run_build(args.seeds, args.content, args.templates, args.out)
+    result = run_build(args.seeds, args.content, args.templates, args.out, strict=args.strict)
+    for warning in result.site.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary(args.out))
     if args.verbose:
         for stage, seconds in result.timings.items():

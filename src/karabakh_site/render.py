@@ -33,6 +33,7 @@ from .errors import SiteError
 from .model import Sentence
 
 ASSETS = "assets"
+NOT_FOUND = "404.html"
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class Renderer:
             path = f"{extra.slug}.html"
             body = Markup(self.markdown.render(extra.markdown))
             out[path] = self.page("page.html", path, extra.title, body=body)
-        out["404.html"] = self.page("404.html", "404.html", "Page not found")
+        out[NOT_FOUND] = self.page("404.html", NOT_FOUND, "Page not found")
         for asset in (
             sorted((self.templates / ASSETS).glob("*"))
             if (self.templates / ASSETS).is_dir()
@@ -137,7 +138,13 @@ class Renderer:
         return out
 
     def page(self, template: str, here: str, title: str, **context) -> bytes:
-        url: Callable[[str], str] = lambda target: relative(here, target)  # noqa: E731
+        url: Callable[[str], str]
+        if here == NOT_FOUND:
+            # A server shows the 404 page at any address, so its links start from the root.
+            root = self.site.content.site.base_url or "/"
+            url = lambda target: root + target  # noqa: E731
+        else:
+            url = lambda target: relative(here, target)  # noqa: E731
         try:
             html = self.env.get_template(template).render(
                 site=self.site,

@@ -26,6 +26,7 @@ from .model import Sentence
 NEG_INF = float("-inf")
 LEAD_MAX_SENTENCES = 30
 LEAD_RESTART_GAP = 10  # years the narrative must jump back to count as a restart
+LEAD_BONUS = 1.0  # per undated sentence between a lead's last date and the restart
 
 
 class KeywordScorer:
@@ -73,18 +74,20 @@ def sentence_year(mentions: Sequence[DateMention]) -> tuple[int | None, bool]:
     return None, False
 
 
-def lead_length(body: Sequence[Sentence]) -> int:
-    """How many opening sentences summarise the whole source.
+def lead_span(body: Sequence[Sentence]) -> tuple[int, int]:
+    """The opening sentences that summarise the whole source, as (surely, at most).
 
     The lead ends at the first layout break after two sentences, or where the
     narrative jumps back in time (an encyclopaedia article's lead covers the
-    whole story, then the body starts again from the beginning). A lead is at
-    most half the text and at most LEAD_MAX_SENTENCES long.
+    whole story, then the body starts again from the beginning). Undated
+    sentences just before such a restart may belong to either side, so they are
+    left for the section rules to decide. A lead is at most half the text and at
+    most LEAD_MAX_SENTENCES long; (0, 0) means no lead was found.
     """
     cap = min(LEAD_MAX_SENTENCES, max(3, len(body) // 2))
     for i, sentence in enumerate(body[: cap + 1]):
         if i >= 2 and sentence.hard_start:
-            return i
+            return i, i
     latest = earliest = None
     last_dated = 0
     for i, sentence in enumerate(body[: cap + 6]):
@@ -94,11 +97,11 @@ def lead_length(body: Sequence[Sentence]) -> int:
             year = d.date.year
             restarts = latest is not None and year <= latest - LEAD_RESTART_GAP and year < earliest
             if restarts and i >= 2:
-                return last_dated + 1 if last_dated + 1 <= cap else 0
+                return (last_dated + 1, min(i, cap)) if last_dated + 1 <= cap else (0, 0)
             latest = year if latest is None else max(latest, year)
             earliest = year if earliest is None else min(earliest, year)
             last_dated = i
-    return 0
+    return 0, 0
 
 
 def layout_source(
@@ -109,32 +112,40 @@ def layout_source(
     forced = forced or {}
     sections = rules.sections
     settings = rules.settings
-    n_lead = lead_length(body)
-    lead_slug = next((s.slug for s in sections if s.lead), None)
+    sure, at_most = lead_span(body)
+    lead = next((k for k, s in enumerate(sections) if s.lead), None)
     scorers = [KeywordScorer(s.keywords) for s in sections]
-    years = _narrative_years(body)
+    years = _narrative_years(body, restart=sure)
     emissions = []
     for i, sentence in enumerate(body):
         row = []
-        for rule, scorer in zip(sections, scorers, strict=True):
+        for k, (rule, scorer) in enumerate(zip(sections, scorers, strict=True)):
             if i in forced:
                 row.append(0.0 if forced[i] == rule.slug else NEG_INF)
-            elif lead_slug is not None and (i < n_lead) != (rule.slug == lead_slug):
-                row.append(NEG_INF)
+            elif lead is not None and i < sure:
+                row.append(0.0 if k == lead else NEG_INF)
+            elif k == lead:
+                row.append(LEAD_BONUS if i < at_most else NEG_INF)
             else:
                 row.append(_emission(rule, scorer, sentence.text, years[i], settings))
         emissions.append(row)
-    path = _viterbi(emissions, settings.switch_penalty)
+    no_entry = {lead} if lead is not None else set()
+    path = _viterbi(emissions, settings.switch_penalty, no_entry)
     labels = tuple(sections[k].slug for k in path)
     paragraphs = paragraph_breaks(body, labels, settings)
     return Layout(labels, paragraphs)
 
 
-def _narrative_years(body: Sequence[Sentence]) -> list[tuple[int | None, bool]]:
-    """Each sentence's year: its own, else the last one the narrative gave."""
+def _narrative_years(body: Sequence[Sentence], restart: int) -> list[tuple[int | None, bool]]:
+    """Each sentence's year: its own, else the last one the narrative gave.
+
+    The lead's dates do not carry past it (`restart`): the body starts afresh.
+    """
     out = []
     current: int | None = None
-    for sentence in body:
+    for i, sentence in enumerate(body):
+        if i == restart:
+            current = None
         year, explicit = sentence_year(sentence.dates)
         if year is not None:
             current = year
@@ -160,7 +171,13 @@ def _emission(
     return score
 
 
-def _viterbi(emissions: list[list[float]], switch_penalty: float) -> list[int]:
+def _viterbi(
+    emissions: list[list[float]], switch_penalty: float, no_entry: set[int] = frozenset()
+) -> list[int]:
+    """The best label sequence: emissions summed, minus a penalty per switch.
+
+    States in `no_entry` can only be held from the start, never switched into.
+    """
     n_states = len(emissions[0])
     score = list(emissions[0])
     back: list[list[int]] = []
@@ -169,7 +186,7 @@ def _viterbi(emissions: list[list[float]], switch_penalty: float) -> list[int]:
         new_score, pointers = [], []
         for k in range(n_states):
             stay = score[k]
-            switch = score[best_prev] - switch_penalty
+            switch = NEG_INF if k in no_entry else score[best_prev] - switch_penalty
             if stay >= switch:
                 new_score.append(stay + row[k])
                 pointers.append(k)
