@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from . import sections as layout
 from .config import Content, SectionRule
 from .dates import DateMention
+from .documents import slugify
 from .errors import SiteError
 from .model import Sentence, Source
 
@@ -201,7 +202,8 @@ def assemble(sources: list[Source], content: Content) -> Site:
         if not paragraphs and not rule.lead:
             continue
         titles = layout.subsection_titles(infos, rule, rules.settings)
-        section_pages.append(SectionPage(rule, path, _blocks(paragraphs, titles)))
+        blocks = _blocks(paragraphs, titles, [info.year for info in infos])
+        section_pages.append(SectionPage(rule, path, blocks))
 
     source_pages = _source_pages(sources, source_paragraphs, primary_of)
     site = Site(
@@ -224,24 +226,39 @@ def assemble(sources: list[Source], content: Content) -> Site:
     return site
 
 
-def _blocks(paragraphs: list[Paragraph], titles: list[str]) -> tuple[Block, ...]:
-    blocks: list[Block] = []
-    used: dict[str, int] = defaultdict(int)
+def _blocks(
+    paragraphs: list[Paragraph], titles: list[str], years: list[int | None]
+) -> tuple[Block, ...]:
+    """Consecutive paragraphs with one heading form a block.
+
+    A heading that comes back later in the page names the years its block is
+    about ("Mediation and talks, 1995–2008"), so the table of contents stays
+    readable.
+    """
+    runs = []
     start = 0
     for i in range(1, len(paragraphs) + 1):
         if i == len(paragraphs) or titles[i] != titles[i - 1]:
-            title = titles[start]
-            used[title] += 1
-            anchor = layout_anchor(title) + (f"-{used[title]}" if used[title] > 1 else "")
-            blocks.append(Block(title, anchor, tuple(paragraphs[start:i])))
+            runs.append((start, i))
             start = i
+    repeated = {t for t in titles if sum(1 for a, _ in runs if titles[a] == t) > 1}
+    blocks: list[Block] = []
+    used: set[str] = set()
+    for a, b in runs:
+        title = titles[a]
+        if title in repeated:
+            known = sorted({y for y in years[a:b] if y is not None})
+            if known:
+                span = str(known[0]) if len(known) == 1 else f"{known[0]}–{known[-1]}"
+                title = f"{title}, {span}"
+        anchor = base = "h-" + slugify(title)
+        n = 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        blocks.append(Block(title, anchor, tuple(paragraphs[a:b])))
     return tuple(blocks)
-
-
-def layout_anchor(title: str) -> str:
-    from .documents import slugify
-
-    return "h-" + slugify(title)
 
 
 def _primaries(sources: list[Source]) -> dict[str, tuple[str, str]]:
