@@ -21,6 +21,4 @@ def make_source(text: str, name: str = "test.txt", **meta) -> Source:
 
 
 def rules(*sections: SectionRule, **settings) -> SectionRules:
-    return SectionRules(
-        settings=SectionSettings(**settings), groups=(), sections=tuple(sections)
-    )
+    return SectionRules(settings=SectionSettings(**settings), groups=(), sections=tuple(sections))

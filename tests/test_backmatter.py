@@ -50,7 +50,7 @@ def test_prose_only_has_no_back_matter():
 
 
 def test_one_citation_like_sentence_in_prose_is_not_back_matter():
-    text = PROSE[:10] + ["See Smith 2001, p. 45."] + PROSE[10:]
+    text = [*PROSE[:10], "See Smith 2001, p. 45.", *PROSE[10:]]
     assert body_end(text) == len(text)
 
 

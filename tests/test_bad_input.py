@@ -11,10 +11,20 @@ from karabakh_site.cli import main
 
 
 def build(project: Path, capsys, *extra: str) -> tuple[int, str]:
-    code = main([
-        "build", "--seeds", str(project / "seeds"), "--content", str(project / "content"),
-        "--templates", str(project / "templates"), "--out", str(project / "build"), *extra,
-    ])
+    code = main(
+        [
+            "build",
+            "--seeds",
+            str(project / "seeds"),
+            "--content",
+            str(project / "content"),
+            "--templates",
+            str(project / "templates"),
+            "--out",
+            str(project / "build"),
+            *extra,
+        ]
+    )
     return code, capsys.readouterr().err
 
 
@@ -27,8 +37,11 @@ def built(project_copy, capsys) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 BREAKAGES = {
@@ -58,20 +71,29 @@ BREAKAGES = {
     ),
     "malformed YAML": (
         lambda p: (p / "content" / "sections.yaml").write_text(
-            "settings:\n  switch_penalty: 2\nsections: [\n  {slug: a, title: A\n"),
+            "settings:\n  switch_penalty: 2\nsections: [\n  {slug: a, title: A\n"
+        ),
         ["content/sections.yaml:5:1", "invalid YAML"],
     ),
     "unknown key": (
         lambda p: replace(p / "content" / "sections.yaml", "    keywords:\n", "    keywrds:\n", 1),
-        ["content/sections.yaml:", "unknown key 'keywrds'", "did you mean 'keywords'",
-         "allowed keys: slug, title"],
+        [
+            "content/sections.yaml:",
+            "unknown key 'keywrds'",
+            "did you mean 'keywords'",
+            "allowed keys: slug, title",
+        ],
     ),
     "wrong type": (
-        lambda p: replace(p / "content" / "sections.yaml", "switch_penalty: 2.5",
-                          "switch_penalty: high"),
-        [lambda p: "content/sections.yaml:%d:19" % line_of(
-            p / "content" / "sections.yaml", "switch_penalty: high"),
-         "expected a number for switch_penalty"],
+        lambda p: replace(
+            p / "content" / "sections.yaml", "switch_penalty: 2.5", "switch_penalty: high"
+        ),
+        [
+            lambda p: "content/sections.yaml:{}:19".format(
+                line_of(p / "content" / "sections.yaml", "switch_penalty: high")
+            ),
+            "expected a number for switch_penalty",
+        ],
     ),
     "bad slug in sidecar": (
         lambda p: (p / "seeds" / "002_9276acad1e55b4fe.yaml").write_text("slug: ../../x\n"),
@@ -146,8 +168,11 @@ def test_bom_and_crlf_seed_builds(project_copy, capsys):
 
 
 def test_content_quote_no_seed_holds_is_a_warning_and_an_error_when_strict(built, capsys):
-    replace(built / "content" / "site.yaml", "quote: took place from February 1988",
-            "quote: took place from March 1988")
+    replace(
+        built / "content" / "site.yaml",
+        "quote: took place from February 1988",
+        "quote: took place from March 1988",
+    )
     before = snapshot(built / "build")
     code, err = build(built, capsys, "--strict")
     assert code == 1 and "--strict" in err and "key fact 'Dates'" in err

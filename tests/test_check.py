@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 
+from conftest import SEEDS
 from karabakh_site.check import check_site
 from karabakh_site.cli import main
 
@@ -59,7 +59,11 @@ def test_dropped_fragment_is_caught(site, seeds):
 
 
 def test_script_from_another_host_is_caught(site, seeds):
-    edit(site / "index.html", "</head>", '<script src="https://cdn.example.com/x.js"></script></head>')
+    edit(
+        site / "index.html",
+        "</head>",
+        '<script src="https://cdn.example.com/x.js"></script></head>',
+    )
     (found,) = errors(site, seeds)
     assert "index.html" in found and "cdn.example.com" in found and "another host" in found
 
@@ -77,11 +81,13 @@ def test_javascript_link_is_caught(site, seeds):
 
 def test_altered_cited_sentence_in_a_seed_is_caught(site, seeds):
     seed = seeds / "001_6e4f82572dc41e76.txt"
-    edit(seed, "On 8 May a force of several hundred Armenian troops",
-         "On 8 May a force of several thousand Armenian troops")
+    edit(
+        seed,
+        "On 8 May a force of several hundred Armenian troops",
+        "On 8 May a force of several thousand Armenian troops",
+    )
     found = errors(site, seeds)
-    assert any("001_6e4f82572dc41e76.txt" in e and "changed since the build" in e
-               for e in found)
+    assert any("001_6e4f82572dc41e76.txt" in e and "changed since the build" in e for e in found)
 
 
 def test_missing_seed_is_caught(site, seeds):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import gold
 
+from conftest import gold
 from karabakh_site.dates import find_dates, label, resolve_dates
 
 
@@ -123,7 +123,7 @@ def test_relative_dates():
 
 def test_listed_month_shares_the_year_written_after_it():
     t = "Progress was reported at talks in May and November 2009."
-    (may, november), = resolve_dates([(t, find_dates(t))])
+    ((may, november),) = resolve_dates([(t, find_dates(t))])
     assert may.date.iso() == "2009-05" and november.date.iso() == "2009-11"
 
 
@@ -155,16 +155,25 @@ def test_timeline_gold_recall_and_accuracy(sources):
         at = source_text_offset(event["seed"], event["quote"])
         sentence = next(s for s in source.body if s.start <= at < s.end)
         pos = sentence.text.find(event["date_text"].replace("\u00a0", " "))
-        hits = [d for d in sentence.dates if pos >= 0 and d.start < pos + len(event["date_text"])
-                and pos < d.end and d.date is not None]
+        hits = [
+            d
+            for d in sentence.dates
+            if pos >= 0
+            and d.start < pos + len(event["date_text"])
+            and pos < d.end
+            and d.date is not None
+        ]
         if not hits:
             misses.append(event["date_text"])
             continue
         found += 1
         d = hits[0]
         got = (d.date.iso(), d.precision, d.date_end.iso() if d.date_end else None)
-        want = (str(event["date"]), event["precision"],
-                str(event["date_end"]) if event["date_end"] else None)
+        want = (
+            str(event["date"]),
+            event["precision"],
+            str(event["date_end"]) if event["date_end"] else None,
+        )
         correct += got == want
     recall, accuracy = found / len(events), correct / max(found, 1)
     print(f"timeline: recall {recall:.3f}, date accuracy {accuracy:.3f}, misses {misses}")

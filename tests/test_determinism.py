@@ -15,25 +15,49 @@ def build_in(tmp: Path, **env: str) -> dict[str, bytes]:
     out = tmp / "out"
     environment = {**os.environ, **env}
     subprocess.run(
-        [sys.executable, "-m", "karabakh_site", "build", "--seeds", str(ROOT / "seeds"),
-         "--content", str(ROOT / "content"), "--templates", str(ROOT / "templates"),
-         "--out", str(out)],
-        check=True, cwd=tmp, env=environment, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "karabakh_site",
+            "build",
+            "--seeds",
+            str(ROOT / "seeds"),
+            "--content",
+            str(ROOT / "content"),
+            "--templates",
+            str(ROOT / "templates"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        cwd=tmp,
+        env=environment,
+        capture_output=True,
     )
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def test_builds_are_byte_identical(tmp_path):
     first = build_in(tmp_path / "a", TZ="UTC", LANG="C.UTF-8", PYTHONHASHSEED="1")
-    second = build_in(tmp_path / "b", TZ="Asia/Yerevan", LANG="ru_RU.UTF-8",
-                      LC_ALL="ru_RU.UTF-8", PYTHONHASHSEED="4242")
+    second = build_in(
+        tmp_path / "b",
+        TZ="Asia/Yerevan",
+        LANG="ru_RU.UTF-8",
+        LC_ALL="ru_RU.UTF-8",
+        PYTHONHASHSEED="4242",
+    )
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
 
 
 def test_python_dash_m_and_console_script_agree(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "karabakh_site", "--help"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "karabakh_site", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "build" in result.stdout and "check" in result.stdout and "serve" in result.stdout

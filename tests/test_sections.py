@@ -6,7 +6,6 @@ from collections import Counter
 
 from conftest import gold
 from helpers import make_source, rules
-
 from karabakh_site.config import SectionRule, Subsection
 from karabakh_site.sections import (
     KeywordScorer,
@@ -18,8 +17,9 @@ from karabakh_site.sections import (
 
 WAR = SectionRule(slug="war", title="War", years=(1990, 1995))
 BEFORE = SectionRule(slug="before", title="Before", years=(None, 1989))
-TALKS = SectionRule(slug="talks", title="Talks",
-                    keywords={"mediat*": 2, "peace talks": 2, "Minsk Group": 2})
+TALKS = SectionRule(
+    slug="talks", title="Talks", keywords={"mediat*": 2, "peace talks": 2, "Minsk Group": 2}
+)
 
 
 def test_keyword_scorer():
@@ -40,9 +40,7 @@ def test_years_and_keywords_decide_and_runs_stay_together():
     )
     source = make_source(text)
     layout = layout_source(source.body, rules(BEFORE, WAR, TALKS))
-    assert list(layout.labels) == (
-        ["before"] * 2 + ["war"] * 3 + ["talks"] * 3 + ["war"] * 2
-    )
+    assert list(layout.labels) == (["before"] * 2 + ["war"] * 3 + ["talks"] * 3 + ["war"] * 2)
 
 
 def test_one_stray_keyword_does_not_switch_section():
@@ -111,9 +109,14 @@ def test_subsection_rules_and_time_headings():
         ),
     )
     titles = subsection_titles(
-        [para("Hundreds were killed."), para("More were killed."),
-         para("Refugees fled."), para("Refugees returned.")],
-        rule, rules().settings,
+        [
+            para("Hundreds were killed."),
+            para("More were killed."),
+            para("Refugees fled."),
+            para("Refugees returned."),
+        ],
+        rule,
+        rules().settings,
     )
     assert titles == ["Deaths", "Deaths", "Refugees", "Refugees"]
     plain = SectionRule(slug="p", title="P")
@@ -135,11 +138,15 @@ def test_gold_section_placement(content, sources):
     confusion: Counter = Counter()
     for name in sorted({r["seed"] for r in runs}):
         body = sources[name].body
-        starts = [(next(i for i, s in enumerate(body) if r["from"] in s.text), r["section"])
-                  for r in runs if r["seed"] == name]
+        starts = [
+            (next(i for i, s in enumerate(body) if r["from"] in s.text), r["section"])
+            for r in runs
+            if r["seed"] == name
+        ]
         expected: list[str] = []
-        for (start, section), (end, _) in zip(starts, [*starts[1:], (len(body), None)],
-                                              strict=True):
+        for (start, section), (end, _) in zip(
+            starts, [*starts[1:], (len(body), None)], strict=True
+        ):
             expected.extend([section] * (end - start))
         layout = layout_source(body, content.sections)
         for got, want in zip(layout.labels, expected, strict=True):
@@ -148,7 +155,9 @@ def test_gold_section_placement(content, sources):
             if got != want:
                 confusion[(want, got)] += 1
     accuracy = correct / total
-    print(f"sections: accuracy {accuracy:.3f} over {total} sentences; "
-          f"most confused {confusion.most_common(3)}")
+    print(
+        f"sections: accuracy {accuracy:.3f} over {total} sentences; "
+        f"most confused {confusion.most_common(3)}"
+    )
     assert total >= 400
     assert accuracy >= 0.80

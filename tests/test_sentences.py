@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import gold, seed_text
 
+from conftest import gold, seed_text
 from karabakh_site.sentences import display_text, split_sentences
 
 
@@ -27,47 +27,72 @@ def sentences(text: str) -> list[str]:
         ("See de Waal 2013, p. 327. Also p. 12.", ["See de Waal 2013, p. 327.", "Also p. 12."]),
         ("The U.S. Congress voted. Aid stopped.", ["The U.S. Congress voted.", "Aid stopped."]),
         ("Aid came from the U.S. The war went on.", ["Aid came from the U.S.", "The war went on."]),
-        ("Some villages (e.g., Imereti) burned. Others did not.",
-         ["Some villages (e.g., Imereti) burned.", "Others did not."]),
-        ("Dr. Smith and Gen. Lee met. They talked.", ["Dr. Smith and Gen. Lee met.", "They talked."]),
-        ("It adopted Resolution No. 10/11 in 2008. Nobody objected.",
-         ["It adopted Resolution No. 10/11 in 2008.", "Nobody objected."]),
+        (
+            "Some villages (e.g., Imereti) burned. Others did not.",
+            ["Some villages (e.g., Imereti) burned.", "Others did not."],
+        ),
+        (
+            "Dr. Smith and Gen. Lee met. They talked.",
+            ["Dr. Smith and Gen. Lee met.", "They talked."],
+        ),
+        (
+            "It adopted Resolution No. 10/11 in 2008. Nobody objected.",
+            ["It adopted Resolution No. 10/11 in 2008.", "Nobody objected."],
+        ),
         # a Roman numeral after "War" is not an initial
-        ("Its roots lie in World War I. Amid the collapse, states formed.",
-         ["Its roots lie in World War I.", "Amid the collapse, states formed."]),
+        (
+            "Its roots lie in World War I. Amid the collapse, states formed.",
+            ["Its roots lie in World War I.", "Amid the collapse, states formed."],
+        ),
         # decimals and thousands
-        ("Turnout was 82.2% and 99.89% voted yes. Then 1,000 fled.",
-         ["Turnout was 82.2% and 99.89% voted yes.", "Then 1,000 fled."]),
+        (
+            "Turnout was 82.2% and 99.89% voted yes. Then 1,000 fled.",
+            ["Turnout was 82.2% and 99.89% voted yes.", "Then 1,000 fled."],
+        ),
         # a full stop before a lowercase word is not a boundary
-        ("Talks ended in late September. with the final blow in October. Then winter.",
-         ["Talks ended in late September. with the final blow in October.", "Then winter."]),
+        (
+            "Talks ended in late September. with the final blow in October. Then winter.",
+            ["Talks ended in late September. with the final blow in October.", "Then winter."],
+        ),
         # a quotation of several sentences inside a reporting clause is one sentence
         (
             'He noted that, "It is cold. It is late." The next day it snowed.',
             ['He noted that, "It is cold. It is late."', "The next day it snowed."],
         ),
-        ('The region was called "Xankandi." In response, a vote was held.',
-         ['The region was called "Xankandi."', "In response, a vote was held."]),
+        (
+            'The region was called "Xankandi." In response, a vote was held.',
+            ['The region was called "Xankandi."', "In response, a vote was held."],
+        ),
         ("He said «Wait. Stay.» They stayed.", ["He said «Wait. Stay.»", "They stayed."]),
         # brackets
-        ("Aliyev (who moved. Then left) returned. Later he ruled.",
-         ["Aliyev (who moved. Then left) returned.", "Later he ruled."]),
+        (
+            "Aliyev (who moved. Then left) returned. Later he ruled.",
+            ["Aliyev (who moved. Then left) returned.", "Later he ruled."],
+        ),
         # line breaks and wide gaps always end a sentence
-        ("A first line\nnews.example.org/page\nThe text begins.",
-         ["A first line", "news.example.org/page", "The text begins."]),
+        (
+            "A first line\nnews.example.org/page\nThe text begins.",
+            ["A first line", "news.example.org/page", "The text begins."],
+        ),
         ("It ended.   The next part", ["It ended.", "The next part"]),
         # a missing full stop before "The"/"During" in run-together text
-        ("a thaw appeared in 2008 The two groups lived in peace.",
-         ["a thaw appeared in 2008", "The two groups lived in peace."]),
-        ("but not in the film The Promise which was shown.",
-         ["but not in the film The Promise which was shown."]),
+        (
+            "a thaw appeared in 2008 The two groups lived in peace.",
+            ["a thaw appeared in 2008", "The two groups lived in peace."],
+        ),
+        (
+            "but not in the film The Promise which was shown.",
+            ["but not in the film The Promise which was shown."],
+        ),
         # other scripts
         ("Он сказал. Мы ушли. Then English.", ["Он сказал.", "Мы ушли.", "Then English."]),
         # a question and an exclamation
         ("Why? Because! It was so.", ["Why?", "Because!", "It was so."]),
         # a reference list starting with a lowercase particle
-        ("Retrieved 2010. de Waal 2013, p. 326. Bertsch 1999.",
-         ["Retrieved 2010.", "de Waal 2013, p. 326.", "Bertsch 1999."]),
+        (
+            "Retrieved 2010. de Waal 2013, p. 326. Bertsch 1999.",
+            ["Retrieved 2010.", "de Waal 2013, p. 326.", "Bertsch 1999."],
+        ),
     ],
 )
 def test_segmentation_cases(text, expected):

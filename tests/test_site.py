@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import SEEDS
-
 from karabakh_site.check import check_site
 
 FIRST = "The First Nagorno-Karabakh War was an ethnic and territorial conflict"
@@ -58,10 +57,24 @@ def narrative_pages(site: Path) -> list[Path]:
 
 
 def test_pages_exist(built_site):
-    for page in ("index.html", "background.html", "war-1988-1991.html", "war-1992.html",
-                 "war-1993.html", "war-1994.html", "casualties.html", "diplomacy.html",
-                 "aftermath.html", "human-rights.html", "media.html", "timeline.html",
-                 "sources/index.html", "about.html", "404.html", "assets/style.css"):
+    for page in (
+        "index.html",
+        "background.html",
+        "war-1988-1991.html",
+        "war-1992.html",
+        "war-1993.html",
+        "war-1994.html",
+        "casualties.html",
+        "diplomacy.html",
+        "aftermath.html",
+        "human-rights.html",
+        "media.html",
+        "timeline.html",
+        "sources/index.html",
+        "about.html",
+        "404.html",
+        "assets/style.css",
+    ):
         assert (built_site / page).is_file(), page
     for seed in SEEDS.glob("*.txt"):
         slug = seed.stem.lower().replace("_", "-")
@@ -108,8 +121,9 @@ def test_every_narrative_sentence_is_shown_once(built_site):
 def test_repeated_lead_is_shown_once_and_cites_both_sources(built_site):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert home.count(FIRST) == 1
-    span = re.search(r"<span class=\"s\" id=\"(s\w+)\"><span class=\"t\">" + FIRST + r".*?</sup></span>",
-                     home)
+    span = re.search(
+        r"<span class=\"s\" id=\"(s\w+)\"><span class=\"t\">" + FIRST + r".*?</sup></span>", home
+    )
     cites = re.findall(r'href="(sources/[^"]+)"', span.group())
     assert cites == [
         f"sources/000-1d31f53d277839b6.html#{span.group(1)}",
@@ -127,7 +141,8 @@ def test_repeated_lead_is_shown_once_and_cites_both_sources(built_site):
 def test_source_page_has_every_sentence_with_a_link_back(built_site):
     page = (built_site / "sources" / "002-9276acad1e55b4fe.html").read_text(encoding="utf-8")
     assert 'href="http://news.bbc.co.uk/2/hi/europe/country_profiles/3658938.stm"' in page or (
-        'href="https://news.bbc.co.uk/2/hi/europe/country_profiles/3658938.stm"' in page)
+        'href="https://news.bbc.co.uk/2/hi/europe/country_profiles/3658938.stm"' in page
+    )
     records = json.loads((built_site / "data" / "sentences.json").read_text(encoding="utf-8"))
     mine = [r for r in records if r["seed"] == "002_9276acad1e55b4fe.txt"]
     assert len(mine) >= 38

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from conftest import CONTENT, SEEDS, TEMPLATES
-
 from karabakh_site.build import run_build
 from karabakh_site.check import check_site
 
@@ -29,8 +28,8 @@ ARTICLE = (
     "The talks failed in August. "
     "In early 1993, both sides were exhausted. A ceasefire was signed on 2 June 1993. "
     "Observers arrived to monitor it. Since then, talks have been held every year. "
-    "Norland Province (NP) until 1991. \"The valley was quiet ...\" "
-    "Smith 2001, p. 45. Jones & Brown 1999, pp. 12–14. \"Valley talks fail\". The Daily Paper. "
+    'Norland Province (NP) until 1991. "The valley was quiet ..." '
+    'Smith 2001, p. 45. Jones & Brown 1999, pp. 12–14. "Valley talks fail". The Daily Paper. '
     "3 August 1992. Archived from the original on 5 May 2010. Retrieved 12 January 2021. "
     "Books Smith, John (2001). The Valley War. Oxford: Oxford University Press. "
     "ISBN 0-19-927096-1. Brown, Anna (1999). Borders. London: Routledge."
@@ -54,7 +53,7 @@ def sections(out: Path) -> dict[str, int]:
 
 
 def test_made_up_article(tmp_path):
-    out, info = build_one(tmp_path, "valley.txt", ARTICLE.encode())
+    out, _ = build_one(tmp_path, "valley.txt", ARTICLE.encode())
     source = json.loads((out / "data" / "sources.json").read_text(encoding="utf-8"))[0]
     assert source["title"] == "Valley War"
     assert source["back_matter_sentences"] >= 8

@@ -16,6 +16,7 @@ from .dates import DateMention
 from .documents import slugify
 from .errors import SiteError
 from .model import Sentence, Source
+from .timeline import Event, timeline_events
 
 HOME = "index.html"
 TIMELINE = "timeline.html"
@@ -96,17 +97,6 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
-class TimelineEvent:
-    mention: DateMention
-    sentence: NarrativeSentence
-
-    def sort_key(self):
-        d = self.mention
-        end = d.date_end.sort_key() if d.date_end else d.date.sort_key()
-        return (d.date.sort_key(), end, self.sentence.page, self.sentence.anchor, d.start)
-
-
-@dataclass(frozen=True)
 class KeyFactView:
     label: str
     value: str
@@ -120,7 +110,7 @@ class Site:
     content: Content
     sources: list[SourcePage]
     sections: list[SectionPage]
-    timeline: list[TimelineEvent]
+    timeline: list[Event]
     key_facts: list[KeyFactView]
     narrative: dict[tuple[str, str], NarrativeSentence] = field(default_factory=dict)
     # ^ (seed, sentence id) of every occurrence → where the reader sees it
@@ -138,11 +128,12 @@ def section_path(rule: SectionRule) -> str:
     return HOME if rule.lead else f"{rule.slug}.html"
 
 
-def assemble(sources: list[Source], content: Content) -> Site:
+def assemble(sources: list[Source], content: Content, warnings: list[str] | None = None) -> Site:
+    """The site model. `warnings` (from earlier stages) is extended, not replaced."""
     rules = content.sections
     _check_addresses(sources, content)
     primary_of = _primaries(sources)
-    warnings: list[str] = []
+    warnings = [] if warnings is None else warnings
     excluded = _exclusions(sources, content, warnings)
     forced = _placements(sources, content, warnings)
 
@@ -220,7 +211,9 @@ def assemble(sources: list[Source], content: Content) -> Site:
             if (reason := excluded.get(o.key)) is not None
         },
     )
-    site.timeline = timeline_events(section_pages)
+    site.timeline = timeline_events(
+        [s for page in section_pages for s in page.sentences], content.timeline
+    )
     site.key_facts = _key_facts(sources, content, narrative, warnings)
     site.warnings = warnings
     return site
@@ -365,17 +358,6 @@ def _source_pages(sources, source_paragraphs, primary_of) -> list[SourcePage]:
             )
         )
     return pages
-
-
-def timeline_events(section_pages: list[SectionPage]) -> list[TimelineEvent]:
-    events = []
-    for page in section_pages:
-        for sentence in page.sentences:
-            for mention in sentence.dates:
-                if mention.is_event_date and not mention.adjectival:
-                    events.append(TimelineEvent(mention, sentence))
-    events.sort(key=TimelineEvent.sort_key)
-    return events
 
 
 def _key_facts(sources, content: Content, narrative, warnings: list[str]) -> list[KeyFactView]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assemble import Site, assemble
@@ -13,6 +13,7 @@ from .errors import SiteError
 from .export import export_data
 from .loader import load_seeds
 from .render import render_site
+from .timeline import verify_quotes
 from .writer import write_site
 
 
@@ -51,10 +52,15 @@ def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
 
     config = load_content(content)
     seed_files = load_seeds(seeds)
+    timeline_rules, warnings = verify_quotes(
+        config.timeline, (seed.text for seed in seed_files), content / "timeline.yaml"
+    )
+    config = replace(config, timeline=timeline_rules)
     lap("load")
-    sources = [build_source(seed, config.site.abbreviations) for seed in seed_files]
+    anchors = [rule.anchor for rule in timeline_rules.anchors]
+    sources = [build_source(seed, config.site.abbreviations, anchors) for seed in seed_files]
     lap("parse")
-    site = assemble(sources, config)
+    site = assemble(sources, config, warnings)
     lap("assemble")
     files = render_site(site, templates)
     files.update(export_data(site, {seed.name: seed.text for seed in seed_files}))

@@ -76,8 +76,8 @@ class _Scanner(HTMLParser):
         if tag == "a" and urlsplit(a.get("href", "")).scheme in ("http", "https"):
             self.scan.external_anchors.append((a["href"], a.get("rel", "")))
         classes = a.get("class", "").split()
-        if tag == "span" and "s" in classes and "id" in a and self._sentence is None:
-            self._sentence = [a["id"], [], [], self._depth]
+        if "s" in classes and self._sentence is None:
+            self._sentence = [a.get("id", f"line {self.getpos()[0]}"), [], [], self._depth]
         elif self._sentence is not None:
             if tag == "span" and "t" in classes and self._text_depth is None:
                 self._text_depth = self._depth

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import DateAnchor, Day
 from .errors import SiteError
 from .model import SourceMeta
 from .yamlschema import Bool, Field, ListOf, MapOf, Num, Optional, Record, Str, load_yaml
@@ -250,6 +251,138 @@ _CORRECTIONS = Record(
     name="corrections",
 )
 
+# --- timeline.yaml ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The war's own dates, with the words of a seed that give them."""
+
+    start: Day
+    end: Day
+    quote: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class AnchorRule:
+    anchor: DateAnchor
+    quote: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    keywords: dict[str, float] = field(default_factory=dict)
+    sections: tuple[str, ...] = ()
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class TimelineRules:
+    period: Period | None = None
+    anchors: tuple[AnchorRule, ...] = ()
+    categories: tuple[Category, ...] = ()
+
+    @property
+    def default_category(self) -> Category | None:
+        return next((c for c in self.categories if c.default), None)
+
+
+_TIMELINE = Record(
+    {
+        "period": Field(
+            Optional(
+                Record(
+                    {
+                        "from": Field(_DATE, required=True),
+                        "to": Field(_DATE, required=True),
+                        "quote": Field(Str(), required=True),
+                    },
+                    name="period",
+                    keep_line=True,
+                )
+            )
+        ),
+        "anchors": Field(
+            ListOf(
+                Record(
+                    {
+                        "phrase": Field(Str(), required=True),
+                        "date": Field(_DATE, required=True),
+                        "quote": Field(Str(), required=True),
+                    },
+                    name="anchor",
+                    keep_line=True,
+                )
+            ),
+            default_factory=list,
+        ),
+        "categories": Field(
+            ListOf(
+                Record(
+                    {
+                        "id": Field(Str(pattern=SLUG, name=_SLUG_NAME), required=True),
+                        "title": Field(Str(), required=True),
+                        "keywords": Field(_KEYWORDS, default_factory=dict),
+                        "sections": Field(ListOf(Str()), default_factory=list),
+                        "default": Field(Bool(), default=False),
+                    },
+                    name="category",
+                )
+            ),
+            default_factory=list,
+        ),
+    },
+    name="timeline rules",
+)
+
+
+def _day(text: str) -> tuple[Day, str]:
+    """A YYYY, YYYY-MM or YYYY-MM-DD string as a Day and its precision."""
+    parts = [int(p) for p in str(text).split("-")]
+    precision = ("year", "month", "day")[len(parts) - 1]
+    return Day(*parts), precision
+
+
+def _timeline_rules(path: Path, raw: dict, section_slugs: set[str]) -> TimelineRules:
+    period = None
+    if raw["period"] is not None:
+        p = raw["period"]
+        start, _ = _day(p["from"])
+        end, _ = _day(p["to"])
+        if end < start:
+            raise SiteError("period 'to' is before 'from'", path, p["line"])
+        period = Period(start, end, p["quote"], p["line"])
+    anchors = []
+    for a in raw["anchors"]:
+        date, precision = _day(a["date"])
+        anchors.append(AnchorRule(DateAnchor(a["phrase"], date, precision), a["quote"], a["line"]))
+    categories = []
+    for c in raw["categories"]:
+        unknown = [s for s in c["sections"] if s not in section_slugs]
+        if unknown:
+            raise SiteError(
+                f"category '{c['id']}' names unknown section(s) {', '.join(unknown)}; "
+                f"sections are: {', '.join(sorted(section_slugs))}",
+                path,
+            )
+        categories.append(
+            Category(
+                id=c["id"],
+                title=c["title"],
+                keywords={k: float(v) for k, v in c["keywords"].items()},
+                sections=tuple(c["sections"]),
+                default=c["default"],
+            )
+        )
+    if categories and sum(1 for c in categories if c.default) != 1:
+        raise SiteError("exactly one category must have 'default: true'", path)
+    return TimelineRules(period=period, anchors=tuple(anchors), categories=tuple(categories))
+
+
 # --- pages/*.md ---------------------------------------------------------------------
 
 
@@ -267,6 +400,7 @@ class Content:
     sections: SectionRules
     corrections: Corrections
     pages: tuple[ExtraPage, ...]
+    timeline: TimelineRules = TimelineRules()
 
 
 # --- sidecars -------------------------------------------------------------------------
@@ -327,12 +461,21 @@ def load_content(root: Path) -> Content:
                     corrections_path,
                     p.line,
                 )
+    timeline_path = root / "timeline.yaml"
+    timeline = TimelineRules()
+    if timeline_path.is_file():
+        timeline = _timeline_rules(
+            timeline_path,
+            load_yaml(timeline_path, _TIMELINE),
+            {s.slug for s in sections.sections},
+        )
     return Content(
         root=root,
         site=site,
         sections=sections,
         corrections=corrections,
         pages=_pages(root / "pages"),
+        timeline=timeline,
     )
 
 

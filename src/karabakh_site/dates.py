@@ -148,6 +148,7 @@ class DateMention:
     relative: tuple[str, int] | None = None  # ("day", +1), ("year", 0), …
     aside: bool = False  # inside parentheses
     adjectival: bool = False  # "the 2016 clashes", "his 1997 book"
+    anchored: bool = False  # a named date from content/, e.g. "the end of the war"
     month_only: tuple[int, int | None, int | None, int | None] | None = None
     # ^ (month, day, end_month, end_day) of a year-less expression, resolved later
 
@@ -158,7 +159,31 @@ class DateMention:
 
     @property
     def from_context(self) -> bool:
-        return not self.explicit_year or self.relative is not None
+        return not self.explicit_year or self.relative is not None or self.anchored
+
+    @property
+    def looks_back(self) -> bool:
+        """ "the previous year", "three years earlier": a reference back, not an event."""
+        return self.relative is not None and self.relative[1] < 0
+
+    @property
+    def moves_narrative(self) -> bool:
+        return not (self.aside or self.adjectival or self.anchored or self.looks_back)
+
+
+@dataclass(frozen=True)
+class DateAnchor:
+    """A phrase that names a date the text does not write as one ("the end of the war")."""
+
+    phrase: str
+    date: Day
+    precision: str
+
+    @property
+    def pattern(self) -> re.Pattern:
+        words = r"\s+".join(re.escape(w) for w in self.phrase.split())
+        # "the end of the war in 1994" gives its own year; the anchor then stays out.
+        return re.compile(rf"(?<![\w-]){words}(?![\w-])(?!,? (?:in|of) \d{{4}})", re.I)
 
 
 def _month(name: str) -> int:
@@ -245,6 +270,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ("year_range", rf"\bbetween (?P<y1>{_Y}) and (?P<y2>{_Y})\b", 0),
         ("year_range", rf"(?:\bfrom )?\b(?P<y1>{_Y}){_TO}(?P<y2>{_Y}|\d{{2}})\b(?![\d,.]\d)", 0),
         (
+            "month_of_relative_year",
+            rf"\b(?:(?P<p>[Ee]arly|[Ll]ate|[Mm]id)[- ])?(?P<m>{_M}) of "
+            r"(?P<rel>that|the same|the following|the next|the previous) year\b",
+            0,
+        ),
+        (
             "relative",
             r"\b(?:(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
             r" (?P<u>day|week|month|year)s? (?P<dir>later|earlier|after|before|prior)"
@@ -263,9 +294,17 @@ _MONTH_ALONE_BEFORE = re.compile(
 )
 
 
-def find_dates(sentence: str) -> list[DateMention]:
+def find_dates(sentence: str, anchors: Sequence[DateAnchor] = ()) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
+    for anchor in anchors:
+        for m in anchor.pattern.finditer(sentence):
+            taken.append((m.start(), m.end()))
+            found.append(
+                DateMention(
+                    m.start(), m.end(), m.group(), anchor.precision, date=anchor.date, anchored=True
+                )
+            )
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -366,6 +405,16 @@ def _build(kind: str, m: re.Match, s: str) -> DateMention | None:
         )
     if kind == "relative":
         return _relative(base, g)
+    if kind == "month_of_relative_year":
+        step = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1}
+        return DateMention(
+            **base,
+            precision="month",
+            explicit_year=False,
+            relative=("year", step[g["rel"]]),
+            month_only=(_month(g["m"]), None, None, None),
+            part=_part_of(g["p"]) if g.get("p") else None,
+        )
     if kind == "month_alone":
         before = s[max(0, start - 12) : start]
         if not _MONTH_ALONE_BEFORE.search(before) or g["m"].endswith("."):
@@ -490,8 +539,7 @@ def resolve_dates(
             resolved.append(d)
             if d.date is not None and d.precision in ("day", "month", "season", "year"):
                 previous = d
-                looks_back = d.relative is not None and d.relative[1] < 0
-                if not (d.aside or d.adjectival or looks_back):
+                if d.moves_narrative:
                     _advance(now, d)
         out.append(resolved)
     return out
@@ -551,6 +599,8 @@ def _apply_relative(d: DateMention, now: _Now, anchor: DateMention | None) -> Da
     if year is None:
         return d
     if unit == "year":
+        if d.month_only is not None:  # "June of that year"
+            return replace(d, date=Day(year + step, d.month_only[0]), precision="month")
         return replace(d, date=Day(year + step), precision="year")
     if unit == "month":
         if month is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from . import backmatter, dates
 from .model import SeedFile, Sentence, Source
@@ -58,7 +58,9 @@ def sentence_id(key: str, taken: set[str]) -> str:
     return f"s{digest}-{n}"
 
 
-def build_source(seed: SeedFile, abbreviations: Iterable[str] = ()) -> Source:
+def build_source(
+    seed: SeedFile, abbreviations: Iterable[str] = (), anchors: Sequence[dates.DateAnchor] = ()
+) -> Source:
     text = seed.text
     spans = split_sentences(text, abbreviations)
     texts = [display_text(text, span) for span in spans]
@@ -78,7 +80,7 @@ def build_source(seed: SeedFile, abbreviations: Iterable[str] = ()) -> Source:
         roles[i] = "back"
 
     body = [i for i, r in enumerate(roles) if r == "body"]
-    resolved = dates.resolve_dates([(texts[i], dates.find_dates(texts[i])) for i in body])
+    resolved = dates.resolve_dates([(texts[i], dates.find_dates(texts[i], anchors)) for i in body])
     mentions_at = dict(zip(body, resolved, strict=True))
 
     taken: set[str] = set()

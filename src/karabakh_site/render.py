@@ -8,6 +8,7 @@ write in `content/pages/`.
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
@@ -22,15 +23,17 @@ from .assemble import (
     HOME,
     SOURCES_INDEX,
     TIMELINE,
+    KeyFactView,
     NarrativeSentence,
     SectionPage,
     Site,
     SourcePage,
-    TimelineEvent,
 )
+from .charts import Bar, bar_chart
 from .dates import MONTH_NAMES
 from .errors import SiteError
 from .model import Sentence
+from .timeline import Event
 
 ASSETS = "assets"
 NOT_FOUND = "404.html"
@@ -72,7 +75,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def event_text(event: TimelineEvent) -> Markup:
+def event_text(event: Event) -> Markup:
     """The event's sentence with its date expression marked."""
     text, d = event.sentence.text, event.mention
     return Markup(
@@ -113,9 +116,7 @@ class Renderer:
             key_facts=site.key_facts,
             **self._neighbours(home),
         )
-        out[TIMELINE] = self.page(
-            "timeline.html", TIMELINE, "Timeline", years=self._timeline_years()
-        )
+        out[TIMELINE] = self.page("timeline.html", TIMELINE, "Timeline", **self._timeline_context())
         out[SOURCES_INDEX] = self.page(
             "sources.html", SOURCES_INDEX, "Sources", sources=site.sources
         )
@@ -154,6 +155,7 @@ class Renderer:
                 url=url,
                 nav=self.nav,
                 narrative_sentence=self._narrative_sentence_for(here),
+                cites=self._cites_for(here),
                 source_sentence=self._source_sentence_for(here),
                 section_title=self.section_title,
                 **context,
@@ -175,20 +177,30 @@ class Renderer:
 
     # --- pieces the templates call --------------------------------------------------
 
-    def _narrative_sentence_for(self, here: str) -> Callable[[NarrativeSentence], Markup]:
-        def render(ns: NarrativeSentence) -> Markup:
-            cites = []
+    def _cites_for(self, here: str) -> Callable[[NarrativeSentence | KeyFactView], Markup]:
+        """The `[n]` links after a shown sentence or fact, one per source sentence behind it."""
+
+        def render(ns: NarrativeSentence | KeyFactView) -> Markup:
+            links = []
             for occurrence in sorted(ns.citations, key=lambda o: self.number_of[o.seed]):
                 page = self.source_page[occurrence.seed]
                 n = page.number
                 href = relative(here, f"{page.path}#{occurrence.id}")
-                cites.append(
+                links.append(
                     f'<a class="cite" href="{escape(href)}" '
                     f'title="Source {n}: {escape(page.source.title)}">[{n}]</a>'
                 )
+            return Markup(f'<sup class="c">{"".join(links)}</sup>')
+
+        return render
+
+    def _narrative_sentence_for(self, here: str) -> Callable[[NarrativeSentence], Markup]:
+        cites = self._cites_for(here)
+
+        def render(ns: NarrativeSentence) -> Markup:
             return Markup(
                 f'<span class="s" id="{escape(ns.anchor)}"><span class="t">{escape(ns.text)}'
-                f'</span>{_flags(ns.markers)}<sup class="c">{"".join(cites)}</sup></span>'
+                f"</span>{_flags(ns.markers)}{cites(ns)}</span>"
             )
 
         return render
@@ -247,16 +259,53 @@ class Renderer:
             "next": order[i + 1] if i + 1 < len(order) else None,
         }
 
-    def _timeline_years(self):
-        years = []
-        for year, events in groupby(self.site.timeline, key=lambda e: e.mention.date.year):
-            events = list(events)
-            months = [
-                (month, list(group))
-                for month, group in groupby(events, key=lambda e: e.mention.date.month)
-            ]
-            years.append((year, months, len(events)))
-        return years
+    def _timeline_context(self) -> dict:
+        """Eras → years → months → events, the chart, and the categories in use."""
+        site = self.site
+        rules = site.content.timeline
+        period = rules.period
+        era_titles = {
+            "before": "Before the war",
+            "war": f"The war, {period.start.year}–{period.end.year}" if period else "Events",
+            "after": "After the war",
+        }
+        eras = []
+        for era, era_events in groupby(site.timeline, key=lambda e: e.era):
+            years = []
+            for year, events in groupby(list(era_events), key=lambda e: e.mention.date.year):
+                events = list(events)
+                months = [
+                    (month, list(group))
+                    for month, group in groupby(events, key=lambda e: e.mention.date.month)
+                ]
+                years.append((year, months, len(events)))
+            eras.append((era, era_titles[era], years))
+        counts = Counter((e.mention.date.year, e.era) for e in site.timeline)
+        bars = [
+            Bar(str(year), n, f"#y{year}", f"era-{era}")
+            for (year, era), n in sorted(counts.items())
+        ]
+        per_year = Counter(e.mention.date.year for e in site.timeline)
+        busiest = ", ".join(
+            f"{y} ({n})" for y, n in sorted(per_year.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        )
+        chart = bar_chart(
+            bars,
+            title="Timeline entries per year",
+            description=(
+                f"{len(site.timeline)} entries over {len(per_year)} years; the most are in "
+                f"{busiest}. Each bar links to its year below."
+            ),
+            chart_id="per-year",
+        )
+        used = Counter(e.category for e in site.timeline)
+        categories = [(c, used[c.id]) for c in rules.categories if used[c.id]]
+        return {
+            "eras": eras,
+            "chart": chart,
+            "categories": categories,
+            "per_year": sorted(per_year.items()),
+        }
 
 
 def _flags(markers: tuple[str, ...]) -> str:
