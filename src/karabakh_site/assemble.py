@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import entities
 from . import sections as layout
 from .config import Content, SectionRule
 from .dates import DateMention
 from .documents import slugify
+from .entities import Entity, Gazetteer, Mention
 from .errors import SiteError
 from .model import Sentence, Source
 from .timeline import Event, timeline_events
@@ -21,7 +23,8 @@ from .timeline import Event, timeline_events
 HOME = "index.html"
 TIMELINE = "timeline.html"
 SOURCES_INDEX = "sources/index.html"
-RESERVED = {HOME, TIMELINE, SOURCES_INDEX, "404.html"}
+ENTITIES_INDEX = "entities/index.html"
+RESERVED = {HOME, TIMELINE, SOURCES_INDEX, ENTITIES_INDEX, "404.html"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class NarrativeSentence:
     section: str
     page: str
     citations: tuple[Sentence, ...]  # the primary occurrence first
+    mentions: tuple[Mention, ...] = ()  # names of gazetteer entities, offsets into `text`
 
     @property
     def primary(self) -> Sentence:
@@ -97,6 +101,16 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
+class EntityPage:
+    entity: Entity
+    path: str
+    sentences: tuple[NarrativeSentence, ...]  # every narrative sentence naming it, in site order
+    events: tuple[Event, ...]  # timeline entries whose sentence names it
+    related: tuple[tuple[Entity, int], ...]  # named in the same paragraphs, most often first
+    description: tuple[Sentence, ...]  # the seed sentences holding its `quote`, if any
+
+
+@dataclass(frozen=True)
 class KeyFactView:
     label: str
     value: str
@@ -115,6 +129,7 @@ class Site:
     narrative: dict[tuple[str, str], NarrativeSentence] = field(default_factory=dict)
     # ^ (seed, sentence id) of every occurrence → where the reader sees it
     excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # occurrence → reason
+    entities: list[EntityPage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def source_by_seed(self, seed: str) -> SourcePage:
@@ -128,10 +143,16 @@ def section_path(rule: SectionRule) -> str:
     return HOME if rule.lead else f"{rule.slug}.html"
 
 
-def assemble(sources: list[Source], content: Content, warnings: list[str] | None = None) -> Site:
+def assemble(
+    sources: list[Source],
+    content: Content,
+    warnings: list[str] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Site:
     """The site model. `warnings` (from earlier stages) is extended, not replaced."""
+    gazetteer = gazetteer or Gazetteer()
     rules = content.sections
-    _check_addresses(sources, content)
+    _check_addresses(sources, content, gazetteer)
     primary_of = _primaries(sources)
     warnings = [] if warnings is None else warnings
     excluded = _exclusions(sources, content, warnings)
@@ -160,9 +181,12 @@ def assemble(sources: list[Source], content: Content, warnings: list[str] | None
 
     occurrences: dict[str, list[Sentence]] = defaultdict(list)
     source_rank = {s.file: n for n, s in enumerate(sorted(sources, key=lambda s: s.file))}
+    year_of: dict[tuple[str, str], int | None] = {}
     for source in sources:
-        for sentence in source.body:
+        body = source.body
+        for sentence, year in zip(body, entities.sentence_years(body), strict=True):
             occurrences[sentence.key].append(sentence)
+            year_of[(sentence.seed, sentence.id)] = year
 
     section_pages = []
     for rule in rules.sections:
@@ -175,12 +199,14 @@ def assemble(sources: list[Source], content: Content, warnings: list[str] | None
                     (o for o in occurrences[sentence.key] if o is not sentence),
                     key=lambda o: source_rank[o.seed],
                 )
+                year = year_of[(sentence.seed, sentence.id)]
                 ns = NarrativeSentence(
                     anchor=sentence.id,
                     text=sentence.text,
                     section=rule.slug,
                     page=path,
                     citations=(sentence, *others),
+                    mentions=tuple(entities.find_mentions(sentence.text, year, gazetteer)),
                 )
                 for occurrence in ns.citations:
                     narrative[(occurrence.seed, occurrence.id)] = ns
@@ -215,8 +241,63 @@ def assemble(sources: list[Source], content: Content, warnings: list[str] | None
         [s for page in section_pages for s in page.sentences], content.timeline
     )
     site.key_facts = _key_facts(sources, content, narrative, warnings)
+    site.entities = _entity_pages(sources, section_pages, site.timeline, gazetteer, warnings)
     site.warnings = warnings
     return site
+
+
+def _entity_pages(sources, section_pages, timeline, gazetteer, warnings) -> list[EntityPage]:
+    """A page for every gazetteer entity the narrative names."""
+    naming: dict[str, list[NarrativeSentence]] = defaultdict(list)
+    groups = []
+    for page in section_pages:
+        for block in page.blocks:
+            for paragraph in block.paragraphs:
+                groups.append({m.entity_id for s in paragraph.sentences for m in s.mentions})
+                for sentence in paragraph.sentences:
+                    for entity_id in dict.fromkeys(m.entity_id for m in sentence.mentions):
+                        naming[entity_id].append(sentence)
+    related = entities.cooccurrence(groups)
+    events_naming: dict[str, list[Event]] = defaultdict(list)
+    for event in timeline:
+        for entity_id in dict.fromkeys(m.entity_id for m in event.sentence.mentions):
+            events_naming[entity_id].append(event)
+    missing = entities.unquoted(gazetteer, (s.text for source in sources for s in source.sentences))
+    for entity in missing:
+        warnings.append(
+            str(
+                SiteError(
+                    f"entity '{entity.name}': its quote is not found in any seed, so it is "
+                    f"not shown: {entity.quote!r}",
+                    gazetteer.path,
+                    entity.line,
+                )
+            )
+        )
+    unsupported = {e.id for e in missing}
+    pages = []
+    for entity in gazetteer.entities:
+        if entity.id not in naming:
+            continue
+        description = ()
+        if entity.quote and entity.id not in unsupported:
+            description = tuple(find_quote(sources, entity.quote, roles=("body", "back", "meta")))
+        pages.append(
+            EntityPage(
+                entity=entity,
+                path=entity.url,
+                sentences=tuple(naming[entity.id]),
+                events=tuple(events_naming[entity.id]),
+                related=tuple(
+                    (gazetteer.by_id[other], n)
+                    for other, n in related.get(entity.id, [])
+                    if other in naming
+                ),
+                description=description,
+            )
+        )
+    pages.sort(key=lambda p: (p.entity.name.casefold(), p.entity.id))
+    return pages
 
 
 def _blocks(
@@ -317,7 +398,7 @@ def _placements(
     return forced
 
 
-def _check_addresses(sources: list[Source], content: Content) -> None:
+def _check_addresses(sources: list[Source], content: Content, gazetteer: Gazetteer) -> None:
     """Two things must never be written to one file."""
     claimed: dict[str, str] = {}
 
@@ -337,6 +418,8 @@ def _check_addresses(sources: list[Source], content: Content) -> None:
         claim(f"{page.slug}.html", f"content/pages/{page.slug}.md")
     for source in sources:
         claim(f"sources/{source.slug}.html", f"source {source.file}")
+    for entity in gazetteer.entities:
+        claim(entity.url, f"entity '{entity.name}' in {gazetteer.path}")
 
 
 def _source_pages(sources, source_paragraphs, primary_of) -> list[SourcePage]:

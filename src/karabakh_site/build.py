@@ -9,6 +9,7 @@ from pathlib import Path
 from .assemble import Site, assemble
 from .config import load_content
 from .documents import build_source
+from .entities import load_gazetteer
 from .errors import SiteError
 from .export import export_data
 from .loader import load_seeds
@@ -51,6 +52,7 @@ def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
         clock = now
 
     config = load_content(content)
+    gazetteer = load_gazetteer(content / "entities.yaml")
     seed_files = load_seeds(seeds)
     timeline_rules, warnings = verify_quotes(
         config.timeline, (seed.text for seed in seed_files), content / "timeline.yaml"
@@ -60,7 +62,7 @@ def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
     anchors = [rule.anchor for rule in timeline_rules.anchors]
     sources = [build_source(seed, config.site.abbreviations, anchors) for seed in seed_files]
     lap("parse")
-    site = assemble(sources, config, warnings)
+    site = assemble(sources, config, warnings, gazetteer)
     lap("assemble")
     files = render_site(site, templates)
     files.update(export_data(site, {seed.name: seed.text for seed in seed_files}))

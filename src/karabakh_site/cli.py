@@ -64,6 +64,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print a JSON report")
 
+    names = commands.add_parser(
+        "entities", help="work on the gazetteer of names (content/entities.yaml)"
+    )
+    names.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="folder of source texts (default: seeds)"
+    )
+    names.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        help="folder holding entities.yaml (default: content)",
+    )
+    names.add_argument(
+        "--suggest",
+        action="store_true",
+        required=True,
+        help="list names the sources use often that the gazetteer lacks",
+    )
+    names.add_argument("--limit", type=int, default=50, help="how many to list (default: 50)")
+
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on change")
     inputs(serve)
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -77,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "entities":
+            return _suggest(args)
         if args.command == "serve":
             from .serve import serve
 
@@ -99,6 +121,22 @@ def _build(args) -> int:
     if args.verbose:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+    return 0
+
+
+def _suggest(args) -> int:
+    from .documents import build_source
+    from .entities import load_gazetteer, suggest
+    from .loader import load_seeds
+
+    gazetteer = load_gazetteer(args.content / "entities.yaml")
+    sentences = [s.text for seed in load_seeds(args.seeds) for s in build_source(seed).body]
+    found = suggest(sentences, gazetteer, limit=args.limit)
+    print(f"{len(found)} names the sources use that {args.content / 'entities.yaml'} lacks:")
+    for item in found:
+        print(f"{item.count:5d}  {item.phrase}")
+        for example in item.examples:
+            print(f"         {example[:110]}{'…' if len(example) > 110 else ''}")
     return 0
 
 

@@ -225,11 +225,40 @@ def _part_of(text: str) -> str:
     return "late"  # late, end of
 
 
+# What a sentence must contain for a pattern to be worth trying: a month name (m), a
+# digit (d), a season (s), a word of relative time (r).
+_NEEDS = {
+    "day_month_range": "md",
+    "day_range": "md",
+    "us_day_range": "md",
+    "month_year_range": "md",
+    "day_month_year": "md",
+    "us_date": "md",
+    "part_month": "m",
+    "month_range": "m",
+    "month_year": "md",
+    "season_range_before": "sd",
+    "season": "sd",
+    "part_year": "d",
+    "decade": "d",
+    "century": "d",
+    "year_range": "d",
+    "month_of_relative_year": "mr",
+    "relative": "r",
+    "month_alone": "m",
+    "year": "d",
+}
+_HINTS = {
+    "m": re.compile(_MONTH),
+    "d": re.compile(r"\d"),
+    "s": re.compile(r"spring|summer|autumn|fall|winter", re.I),
+    "r": re.compile(r"\b(?:day|week|month|year)s?\b", re.I),
+}
 # Each pattern builds mentions from its match; they run in this order and a later
 # match may not overlap an earlier one, so longer, more specific forms come first.
 _D, _M, _Y = _DAY, _MONTH, _YEAR
-_PATTERNS: list[tuple[str, re.Pattern]] = [
-    (kind, re.compile(pattern, flags))
+_PATTERNS: list[tuple[str, re.Pattern, str]] = [
+    (kind, re.compile(pattern, flags), _NEEDS[kind])
     for kind, pattern, flags in [
         (
             "day_month_range",
@@ -305,7 +334,10 @@ def find_dates(sentence: str, anchors: Sequence[DateAnchor] = ()) -> list[DateMe
                     m.start(), m.end(), m.group(), anchor.precision, date=anchor.date, anchored=True
                 )
             )
-    for kind, pattern in _PATTERNS:
+    hints = {hint for hint, rx in _HINTS.items() if rx.search(sentence)}
+    for kind, pattern, needs in _PATTERNS:
+        if not hints.issuperset(needs):
+            continue
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

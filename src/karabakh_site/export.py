@@ -28,6 +28,7 @@ def export_data(site: Site, seed_texts: dict[str, str]) -> dict[str, bytes]:
         "data/sections.json": _dump(_sections(site)),
         "data/timeline.json": _dump(_timeline(site)),
         "data/sentences.json": _dump(_sentences(site, seed_texts)),
+        "data/entities.json": _dump(_entities(site)),
     }
     return out
 
@@ -90,6 +91,28 @@ def _timeline(site: Site) -> list[dict]:
                 "section": event.sentence.section,
                 "url": event.sentence.url,
                 "sources": source_refs(event.sentence.citations),
+            }
+        )
+    return records
+
+
+def _entities(site: Site) -> list[dict]:
+    """The entities the narrative names, by id, each with where it is named."""
+    records = []
+    for page in sorted(site.entities, key=lambda p: p.entity.id):
+        e = page.entity
+        records.append(
+            {
+                "id": e.id,
+                "name": e.name,
+                "type": e.type,
+                "aliases": [*e.aliases, *e.native],
+                "url": page.path,
+                "mentions": sum(
+                    1 for s in page.sentences for m in s.mentions if m.entity_id == e.id
+                ),
+                "sentences": [s.url for s in page.sentences],
+                "related": [other.id for other, _ in page.related],
             }
         )
     return records

@@ -8,8 +8,9 @@ write in `content/pages/`.
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -20,11 +21,14 @@ from markupsafe import Markup, escape
 
 from . import dates
 from .assemble import (
+    ENTITIES_INDEX,
     HOME,
     SOURCES_INDEX,
     TIMELINE,
+    EntityPage,
     KeyFactView,
     NarrativeSentence,
+    Paragraph,
     SectionPage,
     Site,
     SourcePage,
@@ -71,17 +75,19 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["month_name"] = lambda n: MONTH_NAMES[n]
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["date_label"] = dates.label
-    env.filters["event_text"] = event_text
     return env
 
 
-def event_text(event: Event) -> Markup:
-    """The event's sentence with its date expression marked."""
-    text, d = event.sentence.text, event.mention
-    return Markup(
-        f"{escape(text[: d.start])}<mark>{escape(text[d.start : d.end])}</mark>"
-        f"{escape(text[d.end :])}"
-    )
+def inline(text: str, spans: list[tuple[int, int, str, str]]) -> Markup:
+    """`text` escaped, with markup wrapped around non-overlapping (start, end) spans."""
+    out = []
+    pos = 0
+    for start, end, before, after in sorted(spans):
+        out.append(str(escape(text[pos:start])))
+        out.append(before + str(escape(text[start:end])) + after)
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
 
 
 class Renderer:
@@ -93,6 +99,7 @@ class Renderer:
         self.number_of = {p.source.file: p.number for p in site.sources}
         self.source_page = {p.source.file: p for p in site.sources}
         self.section_title = {s.rule.slug: s.rule.title for s in site.sections}
+        self.entity_page = {p.entity.id: p for p in site.entities}
         self.nav = self._navigation()
         self.reading_order = [s for s in site.sections]
 
@@ -123,6 +130,17 @@ class Renderer:
         for source_page in site.sources:
             out[source_page.path] = self.page(
                 "source.html", source_page.path, source_page.source.title, page=source_page
+            )
+        for entity_page in site.entities:
+            out[entity_page.path] = self.page(
+                "entity.html", entity_page.path, entity_page.entity.name, page=entity_page
+            )
+        if site.entities:
+            out[ENTITIES_INDEX] = self.page(
+                "entities.html",
+                ENTITIES_INDEX,
+                "People, places and organisations",
+                groups=self._entity_index(),
             )
         for extra in site.content.pages:
             path = f"{extra.slug}.html"
@@ -155,6 +173,8 @@ class Renderer:
                 url=url,
                 nav=self.nav,
                 narrative_sentence=self._narrative_sentence_for(here),
+                paragraph=self._paragraph_for(here),
+                event_text=self._event_text_for(here),
                 cites=self._cites_for(here),
                 source_sentence=self._source_sentence_for(here),
                 section_title=self.section_title,
@@ -177,12 +197,14 @@ class Renderer:
 
     # --- pieces the templates call --------------------------------------------------
 
-    def _cites_for(self, here: str) -> Callable[[NarrativeSentence | KeyFactView], Markup]:
-        """The `[n]` links after a shown sentence or fact, one per source sentence behind it."""
+    def _cites_for(self, here: str) -> Callable[..., Markup]:
+        """The `[n]` links after a shown sentence or fact (or for given source sentences),
+        one per source sentence behind it."""
 
-        def render(ns: NarrativeSentence | KeyFactView) -> Markup:
+        def render(ns: NarrativeSentence | KeyFactView | Sequence[Sentence]) -> Markup:
+            sentences = ns if isinstance(ns, tuple | list) else ns.citations
             links = []
-            for occurrence in sorted(ns.citations, key=lambda o: self.number_of[o.seed]):
+            for occurrence in sorted(sentences, key=lambda o: self.number_of[o.seed]):
                 page = self.source_page[occurrence.seed]
                 n = page.number
                 href = relative(here, f"{page.path}#{occurrence.id}")
@@ -194,14 +216,62 @@ class Renderer:
 
         return render
 
-    def _narrative_sentence_for(self, here: str) -> Callable[[NarrativeSentence], Markup]:
+    def _entity_links(
+        self, here: str, ns: NarrativeSentence, linked: set[str], avoid=()
+    ) -> list[tuple[int, int, str, str]]:
+        """Links for the first mention of each entity not linked yet (in this paragraph)."""
+        spans = []
+        for m in ns.mentions:
+            if m.entity_id in linked or any(m.start < b and a < m.end for a, b in avoid):
+                continue
+            entity = self.entity_page.get(m.entity_id)
+            if entity is None or entity.path == here:
+                continue
+            linked.add(m.entity_id)
+            href = relative(here, entity.path)
+            title = f"{entity.entity.name} ({entity.entity.type})"
+            spans.append(
+                (
+                    m.start,
+                    m.end,
+                    f'<a class="e" href="{escape(href)}" title="{escape(title)}">',
+                    "</a>",
+                )
+            )
+        return spans
+
+    def _narrative_sentence_for(
+        self, here: str
+    ) -> Callable[[NarrativeSentence, set[str] | None], Markup]:
         cites = self._cites_for(here)
 
-        def render(ns: NarrativeSentence) -> Markup:
+        def render(ns: NarrativeSentence, linked: set[str] | None = None) -> Markup:
+            links = self._entity_links(here, ns, set() if linked is None else linked)
             return Markup(
-                f'<span class="s" id="{escape(ns.anchor)}"><span class="t">{escape(ns.text)}'
-                f"</span>{_flags(ns.markers)}{cites(ns)}</span>"
+                f'<span class="s" id="{escape(ns.anchor)}"><span class="t">'
+                f"{inline(ns.text, links)}</span>{_flags(ns.markers)}{cites(ns)}</span>"
             )
+
+        return render
+
+    def _paragraph_for(self, here: str) -> Callable[[Paragraph], Markup]:
+        """A paragraph's sentences; each entity is linked at its first mention only."""
+        sentence = self._narrative_sentence_for(here)
+
+        def render(paragraph: Paragraph) -> Markup:
+            linked: set[str] = set()
+            return Markup(" ").join(sentence(ns, linked) for ns in paragraph.sentences)
+
+        return render
+
+    def _event_text_for(self, here: str) -> Callable[[Event], Markup]:
+        """An event's sentence with its date marked and its names linked."""
+
+        def render(event: Event) -> Markup:
+            d = event.mention
+            mark = (d.start, d.end, "<mark>", "</mark>")
+            links = self._entity_links(here, event.sentence, set(), avoid=[(d.start, d.end)])
+            return inline(event.sentence.text, [mark, *links])
 
         return render
 
@@ -246,8 +316,34 @@ class Renderer:
                 children = tuple(NavItem(p.rule.title, p.path) for p in members)
                 items.append(NavItem(groups[group_id].title, members[0].path, children))
         items.append(NavItem("Timeline", TIMELINE))
+        if self.site.entities:
+            items.append(NavItem("Names", ENTITIES_INDEX))
         items.append(NavItem("Sources", SOURCES_INDEX))
         return tuple(items)
+
+    def _entity_index(self) -> list[tuple[str, str, list[tuple[str, list[EntityPage]]]]]:
+        """(type, heading, [(letter, pages)]) for each entity type in use, A–Z."""
+        headings = {
+            "person": "People",
+            "place": "Places",
+            "organisation": "Organisations",
+            "unit": "Military units",
+            "event": "Named events",
+        }
+        out = []
+        for kind, heading in headings.items():
+            pages = sorted(
+                (p for p in self.site.entities if p.entity.type == kind),
+                key=lambda p: (_initial(p.entity.name), p.entity.name.casefold()),
+            )
+            if not pages:
+                continue
+            letters = [
+                (letter, list(group))
+                for letter, group in groupby(pages, key=lambda p: _initial(p.entity.name))
+            ]
+            out.append((kind, heading, letters))
+        return out
 
     def _neighbours(self, page: SectionPage | None) -> dict:
         order = self.reading_order
@@ -306,6 +402,12 @@ class Renderer:
             "categories": categories,
             "per_year": sorted(per_year.items()),
         }
+
+
+def _initial(name: str) -> str:
+    """The A–Z letter a name files under ("Şuşa" under S, "de Waal" under D)."""
+    first = unicodedata.normalize("NFKD", name.lstrip("'\"“(")[:1])[:1].upper()
+    return first if first.isalpha() else "#"
 
 
 def _flags(markers: tuple[str, ...]) -> str:

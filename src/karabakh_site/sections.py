@@ -34,27 +34,26 @@ class KeywordScorer:
     a trailing `*` matches any word ending ("massacre*")."""
 
     def __init__(self, keywords: dict[str, float]):
-        self.weights: list[float] = []
-        parts: dict[bool, list[str]] = {True: [], False: []}
+        self.weights: dict[str, float] = {}
+        parts = []
         for keyword, weight in keywords.items():
-            sensitive = keyword != keyword.lower()
             body = re.escape(keyword.rstrip("*")).replace(r"\ ", r"\s+")
             if keyword.endswith("*"):
                 body += r"[\w'’-]*"
-            parts[sensitive].append(f"(?P<k{len(self.weights)}>{body})")
-            self.weights.append(weight)
-        self.patterns = [
-            re.compile(rf"(?<![\w-])(?:{'|'.join(items)})(?![\w])", 0 if sensitive else re.I)
-            for sensitive, items in parts.items()
-            if items
-        ]
+            if keyword == keyword.lower():
+                body = f"(?i:{body})"
+            name = f"k{len(self.weights)}"
+            parts.append(f"(?P<{name}>{body})")
+            self.weights[name] = weight
+        self.pattern = (
+            re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w])") if parts else None
+        )
 
     def __call__(self, text: str) -> float:
-        total = 0.0
-        for pattern in self.patterns:
-            for m in pattern.finditer(text):
-                total += self.weights[int(m.lastgroup[1:])]
-        return total
+        if self.pattern is None:
+            return 0.0
+        weights = self.weights
+        return sum(weights[m.lastgroup] for m in self.pattern.finditer(text))
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ _HARD_BREAK_RE = re.compile(r"[\r\n]+[ \t\u00a0\r\n]*|[ \t\u00a0]{3,}")
 _TERMINAL_RE = re.compile(r"[.!?…]+")
 _WORD_BEFORE_RE = re.compile(r"([^\s\"“‘'«„(\[]*)$")
 _DOTTED_ACRONYM_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_NON_SPACE = re.compile(r"\S+")
+_LOWER_WORD = re.compile(r"[a-z]+")
 _RUN_ON_RE = re.compile(r"(?<=[a-z0-9]) (The|During) (?=[a-z0-9])")
 
 
@@ -115,8 +117,8 @@ def normalise_space(text: str) -> str:
 def split_sentences(text: str, abbreviations: Iterable[str] = ()) -> list[Span]:
     """Split `text` into sentence spans, in order, covering all non-space text."""
     titles = TITLE_ABBREVIATIONS | frozenset(abbreviations)
-    markers = find_markers(text)
-    marker_at = {m.start: m for m in markers}
+    markers = _Markers(find_markers(text))
+    marker_at = markers.starting_at
     spans: list[Span] = []
     for seg_start, seg_end in _segments(text):
         cuts = _boundaries(text, seg_start, seg_end, titles, marker_at)
@@ -153,8 +155,11 @@ def _protected_regions(text: str, start: int, end: int) -> list[tuple[int, int]]
     """
     regions: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
-    for i in range(start, end):
-        ch = text[i]
+    for m in _QUOTE_OR_BRACKET.finditer(text, start, end):
+        i, ch = m.start(), m.group()
+        # Forget openers that have gone unclosed for too long.
+        while stack and i - stack[0][1] > MAX_PROTECTED:
+            stack.pop(0)
         if ch == '"':
             prev = text[i - 1] if i > start else " "
             nxt = text[i + 1] if i + 1 < end else " "
@@ -163,19 +168,18 @@ def _protected_regions(text: str, start: int, end: int) -> list[tuple[int, int]]
                 stack.append(('"', i))
             elif stack and stack[-1][0] == '"':
                 _close(stack, len(stack) - 1, i, regions)
-        else:
-            depth = next(
-                (d for d in range(len(stack) - 1, -1, -1) if ch in _CLOSING.get(stack[d][0], "")),
-                None,
-            )
-            if depth is not None:
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if ch in _CLOSING.get(stack[depth][0], ""):
                 _close(stack, depth, i, regions)
-            elif ch in _CLOSING:
+                break
+        else:
+            if ch in _CLOSING:
                 stack.append((ch, i))
-        # Forget openers that have gone unclosed for too long.
-        while stack and i - stack[0][1] > MAX_PROTECTED:
-            stack.pop(0)
     return regions
+
+
+_QUOTE_OR_BRACKET = re.compile(r'["“”„«»()\[\]]')
 
 
 # Opening marks and the marks that may close them („…“ and „…” both occur).
@@ -254,7 +258,7 @@ def _starts_sentence(text: str, r: int, end: int) -> bool:
         return True
     if ch.isalpha() and not ch.islower():
         return True
-    word = re.match(r"[a-z]+", text[r:end])
+    word = _LOWER_WORD.match(text, r, end)
     if word and word.group() in NAME_PARTICLES:
         after = text[r + len(word.group()) : r + len(word.group()) + 2]
         return len(after) == 2 and after[0] in " -" and after[1].isupper()
@@ -263,7 +267,7 @@ def _starts_sentence(text: str, r: int, end: int) -> bool:
 
 def _is_abbreviation(text: str, period: int, next_start: int, titles: frozenset[str]) -> bool:
     word = _WORD_BEFORE_RE.search(text[max(0, period - 40) : period]).group(1)
-    next_word = re.match(r"\S+", text[next_start:])
+    next_word = _NON_SPACE.match(text, next_start)
     nxt = next_word.group().strip("\"“‘'«(,;:") if next_word else ""
     if word in titles:
         return True
@@ -296,7 +300,7 @@ def _cap_length(text: str, start: int, end: int):
     yield start, end, False
 
 
-def _trim(text: str, start: int, end: int, markers: list[Marker], hard: bool) -> Span | None:
+def _trim(text: str, start: int, end: int, markers: _Markers, hard: bool) -> Span | None:
     """Strip whitespace and leading/trailing markers; keep markers inside as flags."""
     attached: list[Marker] = []
     changed = True
@@ -308,15 +312,34 @@ def _trim(text: str, start: int, end: int, markers: list[Marker], hard: bool) ->
         while end > start and text[end - 1].isspace():
             end -= 1
             changed = True
-        for marker in markers:
-            if marker.end == end and marker.start >= start:
-                attached.append(marker)
-                end = marker.start
-                changed = True
-            elif marker.start == start and marker.end <= end:
-                start = marker.end
-                changed = True
+        ending = markers.ending_at.get(end)
+        if ending is not None and ending.start >= start:
+            attached.append(ending)
+            end = ending.start
+            changed = True
+        opening = markers.starting_at.get(start)
+        if opening is not None and opening.end <= end:
+            start = opening.end
+            changed = True
     if start >= end:
         return None
-    inner = [m for m in markers if start <= m.start and m.end <= end]
+    inner = markers.within(start, end)
     return Span(start, end, tuple(sorted(inner + attached, key=lambda m: m.start)), hard)
+
+
+class _Markers:
+    """The markers of a text, indexed for the lookups `_trim` makes per sentence."""
+
+    def __init__(self, markers: list[Marker]):
+        self.markers = markers
+        self.starts = [m.start for m in markers]
+        self.starting_at = {m.start: m for m in markers}
+        self.ending_at = {m.end: m for m in markers}
+
+    def within(self, start: int, end: int) -> list[Marker]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.markers) and self.markers[i].end <= end:
+            out.append(self.markers[i])
+            i += 1
+        return out
