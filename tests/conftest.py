@@ -39,7 +39,7 @@ def content():
 @pytest.fixture(scope="session")
 def sources(content) -> dict[str, Source]:
     """The real seeds, parsed, keyed by file name."""
-    return {seed.name: build_source(seed, content.site.abbreviations) for seed in load_seeds(SEEDS)}
+    return {seed.name: build_source(seed, content.parse_settings) for seed in load_seeds(SEEDS)}
 
 
 @pytest.fixture(scope="session")

@@ -118,3 +118,24 @@ def test_cli_exit_status_and_summary(site, seeds, capsys):
     assert main(["check", "--site", str(site), "--seeds", str(seeds), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and len(report["errors"]) == 1
+
+
+def test_hand_written_fact_whose_quote_is_gone_is_caught(site, seeds):
+    path = site / "data" / "facts.json"
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    facts[0]["quote"] = "a quote no seed holds"
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    (found,) = errors(site, seeds)
+    assert (
+        "facts.json" in found and "key fact" in found and "not in the sentences it cites" in found
+    )
+
+
+def test_hand_written_fact_without_citation_is_caught(site, seeds):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    start = html.index('<dd class="fact">')
+    sup = html.index('<sup class="c">', start)
+    end = html.index("</sup>", sup) + len("</sup>")
+    (site / "index.html").write_text(html[:sup] + html[end:], encoding="utf-8")
+    (found,) = errors(site, seeds)
+    assert found.startswith("index.html:") and "has no citation" in found

@@ -18,13 +18,15 @@ from .documents import slugify
 from .entities import Entity, Gazetteer, Mention
 from .errors import SiteError
 from .model import Sentence, Source
+from .references import Work
 from .timeline import Event, timeline_events
 
 HOME = "index.html"
 TIMELINE = "timeline.html"
 SOURCES_INDEX = "sources/index.html"
 ENTITIES_INDEX = "entities/index.html"
-RESERVED = {HOME, TIMELINE, SOURCES_INDEX, ENTITIES_INDEX, "404.html"}
+REFERENCES = "references.html"
+RESERVED = {HOME, TIMELINE, SOURCES_INDEX, ENTITIES_INDEX, REFERENCES, "404.html"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,29 @@ class SourceParagraph:
 
 
 @dataclass(frozen=True)
+class BackEntry:
+    """A note, footnote or work on a source page, with the sentences shown in it.
+
+    A sentence that two entries share is shown in the first, so that every
+    sentence appears (and has its anchor) exactly once on the page.
+    """
+
+    anchor: str  # "note-3", "fn-12", or the work's uid
+    sentences: tuple[Sentence, ...]
+    works: tuple[str, ...] = ()  # uids of the works it cites
+    label: str = ""  # "Books", … for works; the kind for footnotes
+
+
+@dataclass(frozen=True)
+class WorkView:
+    uid: str  # unique across the site (the work's id, namespaced only on a clash)
+    work: Work
+    source: str  # seed file name
+    sentences: tuple[Sentence, ...]
+    cited_by: tuple[tuple[str, int], ...] = ()  # (seed, footnote number)
+
+
+@dataclass(frozen=True)
 class SourcePage:
     source: Source
     number: int  # 1-based, in file order; what citation links show
@@ -98,6 +123,10 @@ class SourcePage:
     paragraphs: tuple[SourceParagraph, ...]  # the body, as paragraphs
     back: tuple[Sentence, ...]  # notes and references
     duplicates: tuple[str, ...]  # ids of sources whose sentences this one repeats
+    notes: tuple[BackEntry, ...] = ()
+    footnotes: tuple[BackEntry, ...] = ()
+    works: tuple[BackEntry, ...] = ()
+    loose: tuple[Sentence, ...] = ()  # back sentences in no entry
 
 
 @dataclass(frozen=True)
@@ -130,6 +159,7 @@ class Site:
     # ^ (seed, sentence id) of every occurrence → where the reader sees it
     excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # occurrence → reason
     entities: list[EntityPage] = field(default_factory=list)
+    works: list[WorkView] = field(default_factory=list)  # every bibliography entry
     warnings: list[str] = field(default_factory=list)
 
     def source_by_seed(self, seed: str) -> SourcePage:
@@ -222,7 +252,8 @@ def assemble(
         blocks = _blocks(paragraphs, titles, [info.year for info in infos])
         section_pages.append(SectionPage(rule, path, blocks))
 
-    source_pages = _source_pages(sources, source_paragraphs, primary_of)
+    works = _works(sources)
+    source_pages = _source_pages(sources, source_paragraphs, primary_of, works)
     site = Site(
         content=content,
         sources=source_pages,
@@ -230,6 +261,7 @@ def assemble(
         timeline=[],
         key_facts=[],
         narrative=narrative,
+        works=works,
         excluded={
             (o.seed, o.id): reason
             for s in sources
@@ -281,7 +313,7 @@ def _entity_pages(sources, section_pages, timeline, gazetteer, warnings) -> list
             continue
         description = ()
         if entity.quote and entity.id not in unsupported:
-            description = tuple(find_quote(sources, entity.quote, roles=("body", "back", "meta")))
+            description = tuple(find_quote(sources, entity.quote, roles=ALL_ROLES))
         pages.append(
             EntityPage(
                 entity=entity,
@@ -346,6 +378,9 @@ def _primaries(sources: list[Source]) -> dict[str, tuple[str, str]]:
         for sentence in source.body:
             primary.setdefault(sentence.key, (source.file, sentence.id))
     return primary
+
+
+ALL_ROLES = ("body", "back", "meta")
 
 
 def find_quote(sources: list[Source], quote: str, roles=("body",)) -> list[Sentence]:
@@ -422,25 +457,99 @@ def _check_addresses(sources: list[Source], content: Content, gazetteer: Gazette
         claim(entity.url, f"entity '{entity.name}' in {gazetteer.path}")
 
 
-def _source_pages(sources, source_paragraphs, primary_of) -> list[SourcePage]:
+def _works(sources: list[Source]) -> list[WorkView]:
+    """Every work in every source's bibliography, with a site-wide id and who cites it."""
+    views: list[WorkView] = []
+    taken: set[str] = set()
+    for source in sorted(sources, key=lambda s: s.file):
+        back = source.back_matter
+        if back is None:
+            continue
+        by_id = {s.id: s for s in source.sentences}
+        citing: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for footnote in back.footnotes:
+            for work_id in dict.fromkeys(
+                [c.work for c in footnote.citations if c.work] + [footnote.work or ""]
+            ):
+                if work_id:
+                    citing[work_id].append((source.file, footnote.number))
+        for work in back.works:
+            uid = work.id if work.id not in taken else f"{work.id}-{source.slug}"
+            taken.add(uid)
+            views.append(
+                WorkView(
+                    uid=uid,
+                    work=work,
+                    source=source.file,
+                    sentences=tuple(by_id[i] for i in work.sentences),
+                    cited_by=tuple(citing[work.id]),
+                )
+            )
+    return views
+
+
+def _source_pages(sources, source_paragraphs, primary_of, works) -> list[SourcePage]:
     pages = []
     ordered = sorted(sources, key=lambda s: s.file)
+    uid_of = {(w.source, w.work.id): w.uid for w in works}
     for number, source in enumerate(ordered, start=1):
         repeats = sorted(
             {primary_of[s.key][0] for s in source.body if primary_of[s.key][0] != source.file}
         )
         repeat_ids = tuple(next(x.id for x in sources if x.file == f) for f in repeats)
+        back = tuple(s for s in source.sentences if s.role == "back")
+        notes, footnotes, entries, loose = _back_entries(source, back, uid_of)
         pages.append(
             SourcePage(
                 source=source,
                 number=number,
                 path=f"sources/{source.slug}.html",
                 paragraphs=tuple(source_paragraphs[source.file]),
-                back=tuple(s for s in source.sentences if s.role == "back"),
+                back=back,
                 duplicates=repeat_ids,
+                notes=notes,
+                footnotes=footnotes,
+                works=entries,
+                loose=loose,
             )
         )
     return pages
+
+
+def _back_entries(source: Source, back: tuple[Sentence, ...], uid_of):
+    """The back matter as entries, each sentence in the first entry that holds it."""
+    matter = source.back_matter
+    if matter is None or not back:
+        return (), (), (), back
+    by_id = {s.id: s for s in back}
+    shown: set[str] = set()
+
+    def take(ids) -> tuple[Sentence, ...]:
+        out = tuple(by_id[i] for i in ids if i in by_id and i not in shown)
+        shown.update(s.id for s in out)
+        return out
+
+    notes = tuple(BackEntry(f"note-{n.number}", take(n.sentences)) for n in matter.notes)
+    footnotes = tuple(
+        BackEntry(
+            f"fn-{f.number}",
+            take(f.sentences),
+            works=tuple(
+                uid_of[(source.file, w)]
+                for w in dict.fromkeys(
+                    [c.work for c in f.citations if c.work] + ([f.work] if f.work else [])
+                )
+            ),
+            label=f.kind,
+        )
+        for f in matter.footnotes
+    )
+    entries = tuple(
+        BackEntry(uid_of[(source.file, w.id)], take(w.sentences), label=w.heading)
+        for w in matter.works
+    )
+    loose = tuple(s for s in back if s.id not in shown)
+    return notes, footnotes, entries, loose
 
 
 def _key_facts(sources, content: Content, narrative, warnings: list[str]) -> list[KeyFactView]:

@@ -59,8 +59,7 @@ def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
     )
     config = replace(config, timeline=timeline_rules)
     lap("load")
-    anchors = [rule.anchor for rule in timeline_rules.anchors]
-    sources = [build_source(seed, config.site.abbreviations, anchors) for seed in seed_files]
+    sources = [build_source(seed, config.parse_settings) for seed in seed_files]
     lap("parse")
     site = assemble(sources, config, warnings, gazetteer)
     lap("assemble")

@@ -49,9 +49,9 @@ class PageScan:
     ids: set[str] = field(default_factory=set)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attr, value)
     external_anchors: list[tuple[str, str]] = field(default_factory=list)  # (href, rel)
-    sentences: list[tuple[str, str, list[str]]] = field(default_factory=list)
-    # ^ narrative sentences: (id, shown text, citation hrefs)
-    inline_styles: int = 0
+    sentences: list[tuple[str, str, list[str], list[str]]] = field(default_factory=list)
+    # ^ quoted sentences: (id, shown text, citation hrefs, ids of the sentences it spans)
+    uncited_facts: list[int] = field(default_factory=list)  # lines of facts with no citation
 
 
 class _Scanner(HTMLParser):
@@ -62,6 +62,7 @@ class _Scanner(HTMLParser):
         self._sentence: list | None = None
         self._depth = 0
         self._text_depth: int | None = None
+        self._fact: list | None = None  # [depth, line, cited] of an open hand-written fact
 
     def handle_starttag(self, tag, attrs):
         self._depth += 1
@@ -76,8 +77,13 @@ class _Scanner(HTMLParser):
         if tag == "a" and urlsplit(a.get("href", "")).scheme in ("http", "https"):
             self.scan.external_anchors.append((a["href"], a.get("rel", "")))
         classes = a.get("class", "").split()
+        if "fact" in classes and self._fact is None:
+            self._fact = [self._depth, self.getpos()[0], False]
+        if tag == "a" and "cite" in classes and self._fact is not None:
+            self._fact[2] = True
         if "s" in classes and self._sentence is None:
-            self._sentence = [a.get("id", f"line {self.getpos()[0]}"), [], [], self._depth]
+            spans = a.get("data-sentences", "").split()
+            self._sentence = [a.get("id", f"line {self.getpos()[0]}"), [], [], self._depth, spans]
         elif self._sentence is not None:
             if tag == "span" and "t" in classes and self._text_depth is None:
                 self._text_depth = self._depth
@@ -87,11 +93,15 @@ class _Scanner(HTMLParser):
             self._depth -= 1  # void elements have no end tag
 
     def handle_endtag(self, tag):
+        if self._fact is not None and self._depth == self._fact[0]:
+            if not self._fact[2]:
+                self.scan.uncited_facts.append(self._fact[1])
+            self._fact = None
         if self._text_depth is not None and self._depth == self._text_depth:
             self._text_depth = None
         if self._sentence is not None and self._depth == self._sentence[3]:
-            sid, text, cites, _ = self._sentence
-            self.scan.sentences.append((sid, normalise_space("".join(text)), cites))
+            sid, text, cites, _, spans = self._sentence
+            self.scan.sentences.append((sid, normalise_space("".join(text)), cites, spans))
             self._sentence = None
         self._depth -= 1
 
@@ -143,11 +153,36 @@ def check_site(site: Path, seeds: Path | None) -> CheckReport:
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     for rel, scan in scans.items():
         _check_links(rel, scan, scans, files, report)
+    for rel, scan in scans.items():
+        for line in scan.uncited_facts:
+            report.errors.append(f"{rel}:{line}: a fact written by hand has no citation")
     records = _load_manifest(site, report)
     if records is not None:
         _check_citations(scans, records, report)
+        _check_facts(site, records, report)
         _check_seeds(records, seeds, report)
     return report
+
+
+def _check_facts(site: Path, records: dict[str, dict], report: CheckReport) -> None:
+    """Each fact written by hand in content/ must quote the seed sentences it cites."""
+    path = site / "data" / "facts.json"
+    if not path.is_file():
+        report.errors.append(f"{path}: missing; hand-written facts cannot be verified")
+        return
+    by_sentence = {(r["seed"], r["sentence"]): r for r in records.values()}
+    for fact in json.loads(path.read_text(encoding="utf-8")):
+        where = f"{path.name}: {fact['kind']} '{fact['label']}'"
+        quote = normalise_space(fact["quote"])
+        cited = [by_sentence.get((ref["seed"], ref["sentence"])) for ref in fact["sources"]]
+        if not cited:
+            report.errors.append(f"{where} cites no seed sentence")
+        elif None in cited:
+            report.errors.append(f"{where} cites a sentence no seed has")
+        elif not any(quote in normalise_space(r["text"]) for r in cited):
+            report.errors.append(
+                f"{where}: its quote is not in the sentences it cites: {fact['quote']!r}"
+            )
 
 
 def _check_links(
@@ -227,7 +262,7 @@ def _check_citations(
     for rel, scan in scans.items():
         if rel.startswith("sources/"):
             continue
-        for sid, text, cites in scan.sentences:
+        for sid, text, cites, spans in scan.sentences:
             if not cites:
                 report.errors.append(f"{rel}#{sid}: sentence has no citation")
                 continue
@@ -236,6 +271,13 @@ def _check_citations(
                 parts = urlsplit(href)
                 target = _resolve(rel, unquote(parts.path))
                 record = records.get(f"{target}#{parts.fragment}")
+                if record is not None and spans:
+                    # A quotation of several consecutive sentences (a bibliography entry).
+                    quoted = [records.get(f"{target}#{i}") for i in spans]
+                    if None in quoted:
+                        report.errors.append(f"{rel}#{sid}: it quotes a sentence {target} lacks")
+                        continue
+                    record = {"text": " ".join(r["text"] for r in quoted)}
                 if record is None:
                     report.errors.append(
                         f"{rel}#{sid}: citation {href} does not land on a source sentence"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .dates import DateAnchor, Day
 from .errors import SiteError
+from .references import ReferenceRules, load_reference_rules
 from .model import SourceMeta
 from .yamlschema import Bool, Field, ListOf, MapOf, Num, Optional, Record, Str, load_yaml
 
@@ -394,6 +395,15 @@ class ExtraPage:
 
 
 @dataclass(frozen=True)
+class ParseSettings:
+    """What the parse stage takes from content/."""
+
+    abbreviations: tuple[str, ...] = ()
+    anchors: tuple[DateAnchor, ...] = ()
+    references: ReferenceRules = ReferenceRules()
+
+
+@dataclass(frozen=True)
 class Content:
     root: Path
     site: SiteSettings
@@ -401,6 +411,15 @@ class Content:
     corrections: Corrections
     pages: tuple[ExtraPage, ...]
     timeline: TimelineRules = TimelineRules()
+    references: ReferenceRules = ReferenceRules()
+
+    @property
+    def parse_settings(self) -> ParseSettings:
+        return ParseSettings(
+            abbreviations=self.site.abbreviations,
+            anchors=tuple(rule.anchor for rule in self.timeline.anchors),
+            references=self.references,
+        )
 
 
 # --- sidecars -------------------------------------------------------------------------
@@ -476,6 +495,7 @@ def load_content(root: Path) -> Content:
         corrections=corrections,
         pages=_pages(root / "pages"),
         timeline=timeline,
+        references=load_reference_rules(root / "references.yaml"),
     )
 
 

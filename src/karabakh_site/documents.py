@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-
 from . import backmatter, dates
+from .config import ParseSettings
 from .model import SeedFile, Sentence, Source
+from .references import parse_back_matter
 from .sentences import display_text, split_sentences
 
 # A segment that is nothing but a web address (the address of a news page, say).
@@ -58,11 +58,10 @@ def sentence_id(key: str, taken: set[str]) -> str:
     return f"s{digest}-{n}"
 
 
-def build_source(
-    seed: SeedFile, abbreviations: Iterable[str] = (), anchors: Sequence[dates.DateAnchor] = ()
-) -> Source:
+def build_source(seed: SeedFile, settings: ParseSettings | None = None) -> Source:
+    settings = settings or ParseSettings()
     text = seed.text
-    spans = split_sentences(text, abbreviations)
+    spans = split_sentences(text, settings.abbreviations)
     texts = [display_text(text, span) for span in spans]
     roles = ["body"] * len(spans)
     url = seed.meta.url
@@ -80,7 +79,9 @@ def build_source(
         roles[i] = "back"
 
     body = [i for i, r in enumerate(roles) if r == "body"]
-    resolved = dates.resolve_dates([(texts[i], dates.find_dates(texts[i], anchors)) for i in body])
+    resolved = dates.resolve_dates(
+        [(texts[i], dates.find_dates(texts[i], settings.anchors)) for i in body]
+    )
     mentions_at = dict(zip(body, resolved, strict=True))
 
     taken: set[str] = set()
@@ -121,6 +122,12 @@ def build_source(
         sha256=seed.sha256,
         length=len(text),
         sentences=tuple(sentences),
+        back_matter=parse_back_matter(
+            [s for s in sentences if s.role == "back"],
+            text,
+            settings.references.aliases,
+            settings.references.headings,
+        ),
     )
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from . import dates
-from .assemble import NarrativeSentence, Site
+from .assemble import ALL_ROLES, NarrativeSentence, Site, find_quote
 from .model import Sentence
 
 
@@ -29,6 +29,9 @@ def export_data(site: Site, seed_texts: dict[str, str]) -> dict[str, bytes]:
         "data/timeline.json": _dump(_timeline(site)),
         "data/sentences.json": _dump(_sentences(site, seed_texts)),
         "data/entities.json": _dump(_entities(site)),
+        "data/bibliography.json": _dump(_bibliography(site)),
+        "data/citations.json": _dump(_citations(site)),
+        "data/facts.json": _dump(_facts(site)),
     }
     return out
 
@@ -115,6 +118,113 @@ def _entities(site: Site) -> list[dict]:
                 "related": [other.id for other, _ in page.related],
             }
         )
+    return records
+
+
+def _bibliography(site: Site) -> list[dict]:
+    """Every work in every source's bibliography (the data contract's fields first)."""
+    records = []
+    for view in site.works:
+        w = view.work
+        records.append(
+            {
+                "id": view.uid,
+                "category": w.category,
+                "authors": list(w.authors),
+                "year": w.year,
+                "title": w.title,
+                "raw": w.raw,
+                "url": w.url or None,
+                "editors": list(w.editors),
+                "publisher": w.publisher or None,
+                "place": w.place or None,
+                "isbn": w.isbn or None,
+                "doi": w.doi or None,
+                "language": w.language or None,
+                "translated_title": w.translated_title or None,
+                "heading": w.heading,
+                "cited_by": len(view.cited_by),
+                "source": view.source,
+                "page": f"references.html#{view.uid}",
+                "sources": source_refs(view.sentences),
+            }
+        )
+    return records
+
+
+def _citations(site: Site) -> list[dict]:
+    """Every short citation in the notes, with the work it resolves to (or null)."""
+    uid = {(v.source, v.work.id): v.uid for v in site.works}
+    records = []
+    for page in site.sources:
+        back = page.source.back_matter
+        if back is None:
+            continue
+        by_id = {s.id: s for s in page.source.sentences}
+        for c in back.citations:
+            records.append(
+                {
+                    "raw": c.raw,
+                    "work": uid.get((page.source.file, c.work)) if c.work else None,
+                    "pages": c.pages or None,
+                    "footnote": c.footnote,
+                    "problem": c.problem or None,
+                    "url": f"{page.path}#fn-{c.footnote}",
+                    "sources": source_refs([by_id[c.sentence]]),
+                }
+            )
+    return records
+
+
+def _facts(site: Site) -> list[dict]:
+    """Facts written by hand in content/, each with the seed sentences holding its quote.
+
+    `karabakh-site check` verifies that every quote is still found in those sentences.
+    """
+    records = [
+        {
+            "kind": "key fact",
+            "label": f.label,
+            "value": f.value,
+            "quote": f.quote,
+            "sources": source_refs(f.citations),
+        }
+        for f in site.key_facts
+    ]
+    rules = site.content.timeline
+    sources = [page.source for page in site.sources]
+    if rules.period is not None:
+        p = rules.period
+        records.append(
+            {
+                "kind": "period",
+                "label": "period",
+                "value": f"{p.start.iso()} to {p.end.iso()}",
+                "quote": p.quote,
+                "sources": source_refs(find_quote(sources, p.quote, ALL_ROLES)),
+            }
+        )
+    for rule in rules.anchors:
+        records.append(
+            {
+                "kind": "anchor",
+                "label": rule.anchor.phrase,
+                "value": rule.anchor.date.iso(),
+                "quote": rule.quote,
+                "sources": source_refs(find_quote(sources, rule.quote, ALL_ROLES)),
+            }
+        )
+    for page in site.entities:
+        if page.description:
+            records.append(
+                {
+                    "kind": "entity description",
+                    "label": page.entity.name,
+                    "value": page.entity.quote,
+                    "quote": page.entity.quote,
+                    "sources": source_refs(page.description),
+                }
+            )
     return records
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .dates import DateMention
+
+if TYPE_CHECKING:
+    from .references import BackMatter
 
 # --- inputs -------------------------------------------------------------------------
 
@@ -62,6 +66,7 @@ class Source:
     sha256: str
     length: int  # characters in the decoded text
     sentences: tuple[Sentence, ...]
+    back_matter: BackMatter | None = None  # notes, footnotes and works, if it has any
 
     @property
     def body(self) -> list[Sentence]:

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from . import dates
 from .assemble import (
     ENTITIES_INDEX,
+    REFERENCES,
     HOME,
     SOURCES_INDEX,
     TIMELINE,
@@ -141,6 +142,10 @@ class Renderer:
                 ENTITIES_INDEX,
                 "People, places and organisations",
                 groups=self._entity_index(),
+            )
+        if site.works:
+            out[REFERENCES] = self.page(
+                "references.html", REFERENCES, "References", **self._references_context()
             )
         for extra in site.content.pages:
             path = f"{extra.slug}.html"
@@ -320,6 +325,28 @@ class Renderer:
             items.append(NavItem("Names", ENTITIES_INDEX))
         items.append(NavItem("Sources", SOURCES_INDEX))
         return tuple(items)
+
+    def _references_context(self) -> dict:
+        headings = {
+            "book": "Books",
+            "chapter": "Chapters",
+            "journal": "Journal articles",
+            "report": "Reports",
+            "web": "Web pages",
+            "other": "Other works",
+        }
+        categories = []
+        for category, heading in headings.items():
+            views = [v for v in self.site.works if v.work.category == category]
+            if views:
+                categories.append((category, heading, views))
+        unresolved = [
+            (page.source.file, c)
+            for page in self.site.sources
+            if page.source.back_matter is not None
+            for c in page.source.back_matter.unresolved
+        ]
+        return {"categories": categories, "unresolved": unresolved}
 
     def _entity_index(self) -> list[tuple[str, str, list[tuple[str, list[EntityPage]]]]]:
         """(type, heading, [(letter, pages)]) for each entity type in use, A–Z."""
