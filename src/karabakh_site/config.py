@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .dates import DateAnchor, Day
 from .errors import SiteError
-from .references import ReferenceRules, load_reference_rules
 from .model import SourceMeta
+from .references import ReferenceRules, load_reference_rules
 from .yamlschema import Bool, Field, ListOf, MapOf, Num, Optional, Record, Str, load_yaml
 
 SLUG = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
@@ -400,7 +400,7 @@ class ParseSettings:
 
     abbreviations: tuple[str, ...] = ()
     anchors: tuple[DateAnchor, ...] = ()
-    references: ReferenceRules = ReferenceRules()
+    references: ReferenceRules = field(default_factory=ReferenceRules)
 
 
 @dataclass(frozen=True)
@@ -410,8 +410,8 @@ class Content:
     sections: SectionRules
     corrections: Corrections
     pages: tuple[ExtraPage, ...]
-    timeline: TimelineRules = TimelineRules()
-    references: ReferenceRules = ReferenceRules()
+    timeline: TimelineRules = field(default_factory=TimelineRules)
+    references: ReferenceRules = field(default_factory=ReferenceRules)
 
     @property
     def parse_settings(self) -> ParseSettings:

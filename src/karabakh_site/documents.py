@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+
 from . import backmatter, dates
 from .config import ParseSettings
 from .model import SeedFile, Sentence, Source

@@ -22,8 +22,8 @@ from markupsafe import Markup, escape
 from . import dates
 from .assemble import (
     ENTITIES_INDEX,
-    REFERENCES,
     HOME,
+    REFERENCES,
     SOURCES_INDEX,
     TIMELINE,
     EntityPage,
