@@ -8,8 +8,12 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import watchfiles
+
 from .build import run_build
 from .errors import SiteError
+
+POLL_SECONDS = 0.5  # also compare the inputs this often, so no edit slips past the watcher
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -17,17 +21,35 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+def fingerprint(folders: list[Path]) -> tuple:
+    """What the inputs look like now: every file's path, size and modification time."""
+    entries = []
+    for folder in folders:
+        if folder.exists():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
 def serve(seeds: Path, content: Path, templates: Path, out: Path, port: int) -> int:
+    inputs = [seeds, content, templates]
+    state = fingerprint(inputs)
     _rebuild(seeds, content, templates, out)
     handler = functools.partial(_Handler, directory=str(out.absolute()))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out} at http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)", flush=True)
-    import watchfiles
-
+    watched = [p for p in inputs if p.exists()]
     try:
-        for _changes in watchfiles.watch(*(p for p in (seeds, content, templates) if p.exists())):
-            _rebuild(seeds, content, templates, out)
+        for _changes in watchfiles.watch(
+            *watched, yield_on_timeout=True, rust_timeout=int(POLL_SECONDS * 1000)
+        ):
+            now = fingerprint(inputs)
+            if now != state:
+                state = now
+                _rebuild(seeds, content, templates, out)
     finally:
         server.shutdown()
     return 0

@@ -1,0 +1,165 @@
+"""Failure: a build killed mid-way loses nothing; `serve` stays local and survives bad edits."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build_args(project: Path) -> list[str]:
+    return [
+        "build",
+        "--seeds",
+        str(project / "seeds"),
+        "--content",
+        str(project / "content"),
+        "--templates",
+        str(project / "templates"),
+        "--out",
+        str(project / "build"),
+    ]
+
+
+# Runs the CLI with file writes slowed down, so that a kill lands while the site is written.
+SLOW_WRITES = textwrap.dedent("""
+    import sys, time, pathlib
+    original = pathlib.Path.write_bytes
+    def slow(self, data):
+        time.sleep(0.01)
+        return original(self, data)
+    pathlib.Path.write_bytes = slow
+    from karabakh_site.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.0])
+def test_build_killed_mid_way_leaves_previous_site_intact(project_copy, delay):
+    subprocess.run(
+        [sys.executable, "-m", "karabakh_site", *build_args(project_copy)],
+        check=True,
+        capture_output=True,
+    )
+    before = snapshot(project_copy / "build")
+    seed = project_copy / "seeds" / "001_6e4f82572dc41e76.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + " An added sentence.", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITES, *build_args(project_copy)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert snapshot(project_copy / "build") == before
+    # The next build cleans up what the killed one left and succeeds.
+    subprocess.run(
+        [sys.executable, "-m", "karabakh_site", *build_args(project_copy)],
+        check=True,
+        capture_output=True,
+    )
+    assert not list(project_copy.glob(".build.tmp-*"))
+    assert snapshot(project_copy / "build") != before
+
+
+@pytest.fixture
+def server(project_copy):
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "karabakh_site",
+            "serve",
+            "--port",
+            "0",
+            *build_args(project_copy)[1:],
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=project_copy,
+    )
+    line = ""
+    deadline = time.time() + 60
+    while "serving" not in line and time.time() < deadline:
+        line = process.stdout.readline()
+    assert "serving" in line, process.stderr.read()
+    port = int(line.rsplit(":", 1)[1].split("/")[0])
+    errors: list[str] = []
+
+    def collect() -> None:
+        for err in process.stderr:
+            errors.append(err)
+
+    threading.Thread(target=collect, daemon=True).start()
+    yield project_copy, port, errors
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.0\r\nHost: x\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def wait_for(predicate, timeout: float = 30) -> bool:
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_is_local_and_stays_in_the_site_folder(server):
+    _, port, _ = server
+    status, body = get(port, "/")
+    assert status == 200 and b"<!doctype html>" in body
+    for path in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fseeds"):
+        status, body = get(port, path)
+        assert status == 404 and b"root:" not in body
+    others = [
+        ip
+        for ip in subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split()
+        if not ip.startswith("127.")
+    ]
+    for ip in others[:1]:
+        with pytest.raises(OSError):
+            socket.create_connection((ip, port), timeout=2).close()
+
+
+def test_serve_survives_a_broken_edit(server):
+    project, port, errors = server
+    template = project / "templates" / "section.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{% endif %}", "{% endiff %}", 1), encoding="utf-8")
+    assert wait_for(lambda: any("template syntax error" in e for e in errors))
+    assert "section.html" in "".join(errors)
+    status, _ = get(port, "/war-1992.html")
+    assert status == 200  # the last good site is still served
+    template.write_text(good.replace("<h1>", "<h1 data-edited>", 1), encoding="utf-8")
+    assert wait_for(lambda: b"data-edited" in get(port, "/war-1992.html")[1])
