@@ -153,7 +153,8 @@ class ActiveMarkup(HTMLParser):
             allowed = (
                 (tag == "script" and a.get("src", "").endswith("assets/timeline.js"))
                 or (tag == "meta" and set(a) <= {"charset", "name", "content", "http-equiv"})
-                or (tag, a.get("class")) in {("svg", "chart"), ("form", "filter")}
+                or (tag, a.get("class"))
+                in {("svg", "chart"), ("svg", "chart range-chart"), ("form", "filter")}
             )
             if not allowed:
                 self.problems.append(f"<{tag} {a}>")

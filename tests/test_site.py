@@ -28,7 +28,7 @@ class Paragraphs(HTMLParser):
         if tag == "p":
             self._in_p = True
             self.paragraphs.append([])
-        if tag == "span" and self._in_p and a.get("class") == "s":
+        if tag == "span" and self._in_p and a.get("class") == "s" and "id" in a:
             self.paragraphs[-1].append(a["id"])
         if tag in ("h1", "h2"):
             self._heading = []

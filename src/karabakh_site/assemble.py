@@ -8,15 +8,17 @@ key facts tied to the sentences that support them. Pure: no I/O.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import entities
 from . import sections as layout
 from .config import Content, SectionRule
 from .dates import DateMention
+from .diplomacy import DiplomacyRules, DiplomaticItem, find_diplomacy
 from .documents import slugify
 from .entities import Entity, Gazetteer, Mention
 from .errors import SiteError
+from .figures import Figure, FigureRules, find_figures, side_of
 from .model import Sentence, Source
 from .references import Work
 from .timeline import Event, timeline_events
@@ -72,10 +74,35 @@ class Block:
 
 
 @dataclass(frozen=True)
+class FigureView:
+    figure: Figure
+    sentence: NarrativeSentence
+    side: str | None
+    group_title: str | None
+
+    @property
+    def anchor(self) -> str:
+        return f"f-{self.sentence.anchor}-{self.figure.start}"
+
+
+@dataclass(frozen=True)
+class DiplomacyView:
+    item: DiplomaticItem
+    sentence: NarrativeSentence
+    outcome: NarrativeSentence | None  # the sentence that says what came of it
+
+    @property
+    def anchor(self) -> str:
+        return f"d-{self.sentence.anchor}-{self.item.start}"
+
+
+@dataclass(frozen=True)
 class SectionPage:
     rule: SectionRule
     path: str
     blocks: tuple[Block, ...]
+    figures: tuple[FigureView, ...] = ()  # the figures of the kinds this page tabulates
+    register: tuple[DiplomacyView, ...] = ()
 
     @property
     def sentence_count(self) -> int:
@@ -160,6 +187,8 @@ class Site:
     excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # occurrence → reason
     entities: list[EntityPage] = field(default_factory=list)
     works: list[WorkView] = field(default_factory=list)  # every bibliography entry
+    figures: list[FigureView] = field(default_factory=list)  # in narrative order
+    diplomacy: list[DiplomacyView] = field(default_factory=list)  # in date order
     warnings: list[str] = field(default_factory=list)
 
     def source_by_seed(self, seed: str) -> SourcePage:
@@ -272,10 +301,60 @@ def assemble(
     site.timeline = timeline_events(
         [s for page in section_pages for s in page.sentences], content.timeline
     )
+    site.figures = _figures(sources, section_pages, content.figures)
+    site.diplomacy = _diplomacy(sources, narrative, content.diplomacy)
+    site.sections = section_pages = [
+        replace(
+            page,
+            figures=tuple(f for f in site.figures if f.figure.kind in page.rule.figures),
+            register=tuple(site.diplomacy) if page.rule.register else (),
+        )
+        for page in section_pages
+    ]
     site.key_facts = _key_facts(sources, content, narrative, warnings)
     site.entities = _entity_pages(sources, section_pages, site.timeline, gazetteer, warnings)
     site.warnings = warnings
     return site
+
+
+def _figures(sources, section_pages, rules: FigureRules) -> list[FigureView]:
+    """Every stated figure in the narrative, in the order a reader meets them."""
+    where = {
+        (s.seed, s.id): (source.body, i) for source in sources for i, s in enumerate(source.body)
+    }
+    views = []
+    for page in section_pages:
+        for ns in page.sentences:
+            body, i = where[(ns.primary.seed, ns.primary.id)]
+            previous = body[i - 1].text if i else None
+            for figure in find_figures(ns.text, ns.dates, previous, rules):
+                views.append(
+                    FigureView(figure, ns, side_of(figure, rules), rules.group_title(figure.group))
+                )
+    return views
+
+
+def _diplomacy(sources, narrative, rules: DiplomacyRules) -> list[DiplomacyView]:
+    """The register: each agreement, talk or resolution once, by date (undated last)."""
+    views = []
+    seen = set()
+    for source in sorted(sources, key=lambda s: (-len(s.body), s.file)):
+        body = source.body
+        for index, item in find_diplomacy([(s.text, s.dates) for s in body], rules):
+            ns = narrative.get((body[index].seed, body[index].id))
+            if ns is None:
+                continue  # excluded from the narrative
+            key = (ns.anchor, item.name.casefold(), item.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            outcome = None
+            if item.outcome_sentence is not None and 0 <= index + item.outcome_sentence < len(body):
+                later = body[index + item.outcome_sentence]
+                outcome = narrative.get((later.seed, later.id))
+            views.append(DiplomacyView(item, ns, outcome))
+    views.sort(key=lambda v: (v.item.date is None, v.item.date or "", v.item.name.casefold()))
+    return views
 
 
 def _entity_pages(sources, section_pages, timeline, gazetteer, warnings) -> list[EntityPage]:

@@ -12,13 +12,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import DateAnchor, Day
+from .diplomacy import DiplomacyRules, load_diplomacy_rules
 from .errors import SiteError
+from .figures import KINDS as FIGURE_KINDS
+from .figures import FigureRules, load_figure_rules
 from .model import SourceMeta
 from .references import ReferenceRules, load_reference_rules
-from .yamlschema import Bool, Field, ListOf, MapOf, Num, Optional, Record, Str, load_yaml
+from .yamlschema import (
+    SLUG,
+    Bool,
+    Field,
+    ListOf,
+    MapOf,
+    Num,
+    Optional,
+    Record,
+    Slug,
+    Str,
+    load_yaml,
+)
 
-SLUG = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
-_SLUG_NAME = "slug (lowercase letters, digits, hyphens)"
 _YEAR = Num(integer=True, minimum=1, maximum=2200, name="year")
 _YEARS = ListOf(Optional(_YEAR), min_items=2)
 _KEYWORDS = MapOf(Num(minimum=-10, maximum=10, name="keyword weight"))
@@ -97,6 +110,8 @@ class SectionRule:
     keywords: dict[str, float] = field(default_factory=dict)
     bias: float = 0.0
     subsections: tuple[Subsection, ...] = ()
+    figures: tuple[str, ...] = ()  # kinds of stated figure tabulated on this page
+    register: bool = False  # show the register of agreements, talks and resolutions
 
 
 @dataclass(frozen=True)
@@ -137,7 +152,7 @@ _SUBSECTION = Record(
 )
 _SECTION = Record(
     {
-        "slug": Field(Str(pattern=SLUG, name=_SLUG_NAME), required=True),
+        "slug": Field(Slug(), required=True),
         "title": Field(Str(), required=True),
         "description": Field(Str(), default=""),
         "group": Field(Optional(Str())),
@@ -146,6 +161,10 @@ _SECTION = Record(
         "keywords": Field(_KEYWORDS, default_factory=dict),
         "bias": Field(Num(minimum=-10, maximum=10, name="bias"), default=0.0),
         "subsections": Field(ListOf(_SUBSECTION), default_factory=list),
+        "figures": Field(
+            ListOf(Str(choices=FIGURE_KINDS, name="figure kind")), default_factory=list
+        ),
+        "register": Field(Bool(), default=False),
     },
     name="section",
 )
@@ -190,7 +209,7 @@ _SECTIONS = Record(
             ListOf(
                 Record(
                     {
-                        "id": Field(Str(pattern=SLUG, name="group id"), required=True),
+                        "id": Field(Slug("group id"), required=True),
                         "title": Field(Str(), required=True),
                     },
                     name="group",
@@ -325,7 +344,7 @@ _TIMELINE = Record(
             ListOf(
                 Record(
                     {
-                        "id": Field(Str(pattern=SLUG, name=_SLUG_NAME), required=True),
+                        "id": Field(Slug(), required=True),
                         "title": Field(Str(), required=True),
                         "keywords": Field(_KEYWORDS, default_factory=dict),
                         "sections": Field(ListOf(Str()), default_factory=list),
@@ -412,6 +431,8 @@ class Content:
     pages: tuple[ExtraPage, ...]
     timeline: TimelineRules = field(default_factory=TimelineRules)
     references: ReferenceRules = field(default_factory=ReferenceRules)
+    figures: FigureRules = field(default_factory=FigureRules)
+    diplomacy: DiplomacyRules = field(default_factory=DiplomacyRules)
 
     @property
     def parse_settings(self) -> ParseSettings:
@@ -433,7 +454,7 @@ SIDECAR = Record(
         "language": Field(
             Str(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*", name="language tag"), default="en"
         ),
-        "slug": Field(Optional(Str(pattern=SLUG, name=_SLUG_NAME))),
+        "slug": Field(Optional(Slug())),
     },
     name="source sidecar",
 )
@@ -496,7 +517,13 @@ def load_content(root: Path) -> Content:
         pages=_pages(root / "pages"),
         timeline=timeline,
         references=load_reference_rules(root / "references.yaml"),
+        figures=_optional(root / "figures.yaml", load_figure_rules, FigureRules),
+        diplomacy=_optional(root / "diplomacy.yaml", load_diplomacy_rules, DiplomacyRules),
     )
+
+
+def _optional(path: Path, load, empty):
+    return load(path) if path.is_file() else empty()
 
 
 def _with_slash(url: str | None) -> str | None:
@@ -546,6 +573,8 @@ def _section_rules(path: Path, raw: dict) -> SectionRules:
                 years=_years(entry["years"]),
                 keywords={k: float(v) for k, v in entry["keywords"].items()},
                 bias=float(entry["bias"]),
+                figures=tuple(entry["figures"]),
+                register=entry["register"],
                 subsections=tuple(
                     Subsection(
                         title=sub["title"],

@@ -34,12 +34,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .config import SLUG
 from .dates import MONTHS
 from .errors import SiteError
 from .model import Sentence
 from .sections import sentence_year
-from .yamlschema import Field, ListOf, Num, Optional, Record, Str, load_yaml
+from .yamlschema import SLUG, Field, ListOf, Num, Optional, Record, Str, load_yaml
 
 TYPES = ("person", "place", "organisation", "unit", "event")
 PAGE_FOLDER = "entities"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 
 from . import dates
@@ -32,6 +34,9 @@ def export_data(site: Site, seed_texts: dict[str, str]) -> dict[str, bytes]:
         "data/bibliography.json": _dump(_bibliography(site)),
         "data/citations.json": _dump(_citations(site)),
         "data/facts.json": _dump(_facts(site)),
+        "data/figures.json": _dump(figures := _figures(site)),
+        "data/figures.csv": _csv(figures),
+        "data/diplomacy.json": _dump(_diplomacy(site)),
     }
     return out
 
@@ -173,6 +178,79 @@ def _citations(site: Site) -> list[dict]:
                     "sources": source_refs([by_id[c.sentence]]),
                 }
             )
+    return records
+
+
+def _figures(site: Site) -> list[dict]:
+    """Every stated figure, in the order the narrative gives them."""
+    return [
+        {
+            "value_text": f.figure.value_text,
+            "low": f.figure.low,
+            "high": f.figure.high,
+            "kind": f.figure.kind,
+            "who": f.figure.who,
+            "attribution": f.figure.attribution,
+            "side": f.side,
+            "group": f.group_title,
+            "text": f.sentence.text,
+            "url": f.sentence.url,
+            "sources": source_refs(f.sentence.citations),
+        }
+        for f in site.figures
+    ]
+
+
+CSV_FIELDS = (
+    "value_text",
+    "low",
+    "high",
+    "kind",
+    "who",
+    "attribution",
+    "side",
+    "group",
+    "text",
+    "url",
+    "seed",
+    "sentence",
+    "start",
+    "end",
+)
+
+
+def _csv(records: list[dict]) -> bytes:
+    """The figures as a spreadsheet: one row per figure, cited by its first source."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for r in records:
+        ref = r["sources"][0]
+        row = {**r, **ref}
+        writer.writerow(["" if row[k] is None else row[k] for k in CSV_FIELDS])
+    return out.getvalue().encode("utf-8")
+
+
+def _diplomacy(site: Site) -> list[dict]:
+    """The register of agreements, ceasefires, resolutions, talks and declarations."""
+    records = []
+    for view in site.diplomacy:
+        item = view.item
+        records.append(
+            {
+                "name": item.name,
+                "kind": item.kind,
+                "date": item.date,
+                "precision": item.precision,
+                "date_from_context": item.date_from_context,
+                "actors": list(item.actors),
+                "text": view.sentence.text,
+                "url": view.sentence.url,
+                "outcome": view.outcome.text if view.outcome else None,
+                "outcome_url": view.outcome.url if view.outcome else None,
+                "sources": source_refs(view.sentence.citations),
+            }
+        )
     return records
 
 

@@ -34,7 +34,7 @@ from .assemble import (
     Site,
     SourcePage,
 )
-from .charts import Bar, bar_chart
+from .charts import Bar, RangeRow, bar_chart, range_chart
 from .dates import MONTH_NAMES
 from .errors import SiteError
 from .model import Sentence
@@ -76,7 +76,33 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["month_name"] = lambda n: MONTH_NAMES[n]
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["date_label"] = dates.label
+    env.filters["bounds"] = bounds
+    env.filters["span_of"] = span_of
+    env.filters["claimants"] = lambda views: list(
+        dict.fromkeys(v.figure.attribution or "the source's own statement" for v in views)
+    )
     return env
+
+
+def bounds(figure) -> str:
+    """A figure's range in words: "485", "300,000–500,000", "at least 161", "up to 30,000"."""
+    low, high = figure.low, figure.high
+    if low is not None and high is not None:
+        return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+    if low is not None:
+        return f"at least {low:,}"
+    if high is not None:
+        return f"up to {high:,}"
+    return "not a number"
+
+
+def span_of(views) -> str:
+    """The range several figures cover: lowest stated bound to highest ("18–30,000")."""
+    values = [v for f in views for v in (f.figure.low, f.figure.high) if v is not None]
+    if not values:
+        return "not given in numbers"
+    low, high = min(values), max(values)
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
 def inline(text: str, spans: list[tuple[int, int, str, str]]) -> Markup:
@@ -113,7 +139,12 @@ class Renderer:
             if page.rule.lead:
                 continue
             out[page.path] = self.page(
-                "section.html", page.path, page.rule.title, section=page, **self._neighbours(page)
+                "section.html",
+                page.path,
+                page.rule.title,
+                section=page,
+                figures=self._figures_context(page) if page.figures else None,
+                **self._neighbours(page),
             )
         home = next((p for p in site.sections if p.rule.lead), None)
         out[HOME] = self.page(
@@ -180,6 +211,7 @@ class Renderer:
                 narrative_sentence=self._narrative_sentence_for(here),
                 paragraph=self._paragraph_for(here),
                 event_text=self._event_text_for(here),
+                quoted=self._quoted_for(here),
                 cites=self._cites_for(here),
                 source_sentence=self._source_sentence_for(here),
                 section_title=self.section_title,
@@ -269,6 +301,15 @@ class Renderer:
 
         return render
 
+    def _quoted_for(self, here: str) -> Callable[[NarrativeSentence, int, int], Markup]:
+        """A sentence with the words start:end marked and its names linked."""
+
+        def render(ns: NarrativeSentence, start: int, end: int) -> Markup:
+            links = self._entity_links(here, ns, set(), avoid=[(start, end)])
+            return inline(ns.text, [(start, end, "<mark>", "</mark>"), *links])
+
+        return render
+
     def _event_text_for(self, here: str) -> Callable[[Event], Markup]:
         """An event's sentence with its date marked and its names linked."""
 
@@ -325,6 +366,61 @@ class Renderer:
             items.append(NavItem("Names", ENTITIES_INDEX))
         items.append(NavItem("Sources", SOURCES_INDEX))
         return tuple(items)
+
+    def _figures_context(self, page: SectionPage) -> dict:
+        """The tables and chart of stated figures on a section page."""
+        figures = page.figures
+        kinds = [k for k in page.rule.figures if any(f.figure.kind == k for f in figures)]
+        sides = [side for side, _ in self.site.content.figures.sides]
+        side_rows = []
+        for side in [*sides, None]:
+            cells = [
+                [f for f in figures if f.side == side and f.figure.kind == kind] for kind in kinds
+            ]
+            if any(cells):
+                side_rows.append((side or "Side not stated", cells))
+        groups = []
+        titles = [g.title for g in self.site.content.figures.groups]
+        for title in [*titles, None]:
+            members = [f for f in figures if f.group_title == title]
+            if not members:
+                continue
+            contested = {
+                kind
+                for kind in {f.figure.kind for f in members}
+                if len({(f.figure.low, f.figure.high) for f in members if f.figure.kind == kind})
+                > 1
+                and len({f.figure.attribution for f in members if f.figure.kind == kind}) > 1
+            }
+            groups.append((title or "Other figures", members, contested))
+        rows = [
+            RangeRow(
+                f"{f.group_title or 'Other'}: {f.figure.value_text} {f.figure.kind}"
+                f" ({f.figure.attribution or 'the source'})",
+                f.figure.low,
+                f.figure.high,
+                f"#{f.anchor}",
+                "contested"
+                if f.group_title
+                and any(f.group_title == t and f.figure.kind in c for t, _, c in groups)
+                else "",
+            )
+            for title in [*titles, None]
+            for f in figures
+            if f.group_title == title
+        ]
+        numeric = [r for r in rows if r.low is not None or r.high is not None]
+        chart = range_chart(
+            numeric,
+            title="Stated figures and their ranges",
+            description=(
+                f"{len(numeric)} figures with numbers, on a logarithmic scale, grouped as in "
+                "the tables below; each links to its row. A bar is a range, a dot a single "
+                "value, an arrow a figure given as 'at least' or 'up to'."
+            ),
+            chart_id=f"ranges-{page.rule.slug}",
+        )
+        return {"kinds": kinds, "sides": side_rows, "groups": groups, "chart": chart}
 
     def _references_context(self) -> dict:
         headings = {

@@ -45,9 +45,7 @@ class KeywordScorer:
             name = f"k{len(self.weights)}"
             parts.append(f"(?P<{name}>{body})")
             self.weights[name] = weight
-        self.pattern = (
-            re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w])") if parts else None
-        )
+        self.pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w])") if parts else None
 
     def __call__(self, text: str) -> float:
         if self.pattern is None:

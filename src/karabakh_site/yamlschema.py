@@ -20,6 +20,7 @@ import yaml
 from .errors import SiteError
 
 _MAP_TAG = "tag:yaml.org,2002:map"
+SLUG = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"  # safe in a file name and a URL
 
 
 class Schema:
@@ -69,6 +70,26 @@ class Str(Schema):
             raise ctx.fail(node, f"'{value}' is not one of: {', '.join(self.choices)}{hint}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise ctx.fail(node, f"'{value}' is not a valid {self.name}")
+        return value
+
+
+def Slug(what: str = "slug") -> Str:
+    """Lowercase letters, digits and hyphens: safe as a file name or an address."""
+    return Str(pattern=SLUG, name=f"{what} (lowercase letters, digits, hyphens)")
+
+
+@dataclass
+class Regex(Str):
+    """A regular expression; one that does not compile is an error at its position."""
+
+    name: str = "regular expression"
+
+    def check(self, node, ctx):
+        value = super().check(node, ctx)
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ctx.fail(node, f"{value!r} is not a valid regular expression: {exc}") from exc
         return value
 
 
