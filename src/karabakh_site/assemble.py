@@ -7,18 +7,20 @@ key facts tied to the sentences that support them. Pure: no I/O.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from . import entities
 from . import sections as layout
+from .analysis import SourceAnalysis
 from .config import Content, SectionRule
 from .dates import DateMention
-from .diplomacy import DiplomacyRules, DiplomaticItem, find_diplomacy
+from .diplomacy import DiplomaticItem
 from .documents import slugify
 from .entities import Entity, Gazetteer, Mention
 from .errors import SiteError
-from .figures import Figure, FigureRules, find_figures, side_of
+from .figures import Figure, FigureRules, side_of
 from .model import Sentence, Source
 from .references import Work
 from .timeline import Event, timeline_events
@@ -204,18 +206,24 @@ def section_path(rule: SectionRule) -> str:
 
 def assemble(
     sources: list[Source],
+    analyses: list[SourceAnalysis],
     content: Content,
     warnings: list[str] | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> Site:
-    """The site model. `warnings` (from earlier stages) is extended, not replaced."""
+    """The site model, from the sources and their analyses (in the same order).
+
+    `warnings` (from earlier stages) is extended, not replaced.
+    """
     gazetteer = gazetteer or Gazetteer()
     rules = content.sections
     _check_addresses(sources, content, gazetteer)
     primary_of = _primaries(sources)
     warnings = [] if warnings is None else warnings
-    excluded = _exclusions(sources, content, warnings)
-    forced = _placements(sources, content, warnings)
+    quotes = QuoteIndex(sources)
+    excluded = _exclusions(quotes, content, warnings)
+    analysis_of = {source.file: a for source, a in zip(sources, analyses, strict=True)}
+    body_index = {(s.seed, s.id): i for source in sources for i, s in enumerate(source.body)}
 
     pages: dict[str, list[tuple[Source, tuple[int, ...], list[Sentence]]]] = defaultdict(list)
     source_paragraphs: dict[str, list[SourceParagraph]] = {}
@@ -223,7 +231,7 @@ def assemble(
     order = sorted(sources, key=lambda s: (-len(s.body), s.file))
     for source in order:
         body = source.body
-        result = layout.layout_source(body, rules, forced.get(source.file))
+        result = analysis_of[source.file].layout
         paras = []
         for indices in result.paragraphs:
             slug = result.labels[indices[0]]
@@ -240,12 +248,9 @@ def assemble(
 
     occurrences: dict[str, list[Sentence]] = defaultdict(list)
     source_rank = {s.file: n for n, s in enumerate(sorted(sources, key=lambda s: s.file))}
-    year_of: dict[tuple[str, str], int | None] = {}
     for source in sources:
-        body = source.body
-        for sentence, year in zip(body, entities.sentence_years(body), strict=True):
+        for sentence in source.body:
             occurrences[sentence.key].append(sentence)
-            year_of[(sentence.seed, sentence.id)] = year
 
     section_pages = []
     for rule in rules.sections:
@@ -258,14 +263,15 @@ def assemble(
                     (o for o in occurrences[sentence.key] if o is not sentence),
                     key=lambda o: source_rank[o.seed],
                 )
-                year = year_of[(sentence.seed, sentence.id)]
                 ns = NarrativeSentence(
                     anchor=sentence.id,
                     text=sentence.text,
                     section=rule.slug,
                     page=path,
                     citations=(sentence, *others),
-                    mentions=tuple(entities.find_mentions(sentence.text, year, gazetteer)),
+                    mentions=analysis_of[sentence.seed].mentions[
+                        body_index[(sentence.seed, sentence.id)]
+                    ],
                 )
                 for occurrence in ns.citations:
                     narrative[(occurrence.seed, occurrence.id)] = ns
@@ -301,8 +307,8 @@ def assemble(
     site.timeline = timeline_events(
         [s for page in section_pages for s in page.sentences], content.timeline
     )
-    site.figures = _figures(sources, section_pages, content.figures)
-    site.diplomacy = _diplomacy(sources, narrative, content.diplomacy)
+    site.figures = _figures(section_pages, analysis_of, body_index, content.figures)
+    site.diplomacy = _diplomacy(sources, analysis_of, narrative)
     site.sections = section_pages = [
         replace(
             page,
@@ -311,36 +317,32 @@ def assemble(
         )
         for page in section_pages
     ]
-    site.key_facts = _key_facts(sources, content, narrative, warnings)
-    site.entities = _entity_pages(sources, section_pages, site.timeline, gazetteer, warnings)
+    site.key_facts = _key_facts(quotes, content, narrative, warnings)
+    site.entities = _entity_pages(quotes, section_pages, site.timeline, gazetteer, warnings)
     site.warnings = warnings
     return site
 
 
-def _figures(sources, section_pages, rules: FigureRules) -> list[FigureView]:
+def _figures(section_pages, analysis_of, body_index, rules: FigureRules) -> list[FigureView]:
     """Every stated figure in the narrative, in the order a reader meets them."""
-    where = {
-        (s.seed, s.id): (source.body, i) for source in sources for i, s in enumerate(source.body)
-    }
     views = []
     for page in section_pages:
         for ns in page.sentences:
-            body, i = where[(ns.primary.seed, ns.primary.id)]
-            previous = body[i - 1].text if i else None
-            for figure in find_figures(ns.text, ns.dates, previous, rules):
+            primary = ns.primary
+            for figure in analysis_of[primary.seed].figures[body_index[(primary.seed, primary.id)]]:
                 views.append(
                     FigureView(figure, ns, side_of(figure, rules), rules.group_title(figure.group))
                 )
     return views
 
 
-def _diplomacy(sources, narrative, rules: DiplomacyRules) -> list[DiplomacyView]:
+def _diplomacy(sources, analysis_of, narrative) -> list[DiplomacyView]:
     """The register: each agreement, talk or resolution once, by date (undated last)."""
     views = []
     seen = set()
     for source in sorted(sources, key=lambda s: (-len(s.body), s.file)):
         body = source.body
-        for index, item in find_diplomacy([(s.text, s.dates) for s in body], rules):
+        for index, item in analysis_of[source.file].diplomacy:
             ns = narrative.get((body[index].seed, body[index].id))
             if ns is None:
                 continue  # excluded from the narrative
@@ -357,7 +359,7 @@ def _diplomacy(sources, narrative, rules: DiplomacyRules) -> list[DiplomacyView]
     return views
 
 
-def _entity_pages(sources, section_pages, timeline, gazetteer, warnings) -> list[EntityPage]:
+def _entity_pages(quotes, section_pages, timeline, gazetteer, warnings) -> list[EntityPage]:
     """A page for every gazetteer entity the narrative names."""
     naming: dict[str, list[NarrativeSentence]] = defaultdict(list)
     groups = []
@@ -373,7 +375,7 @@ def _entity_pages(sources, section_pages, timeline, gazetteer, warnings) -> list
     for event in timeline:
         for entity_id in dict.fromkeys(m.entity_id for m in event.sentence.mentions):
             events_naming[entity_id].append(event)
-    missing = entities.unquoted(gazetteer, (s.text for source in sources for s in source.sentences))
+    missing = entities.unquoted(gazetteer, quotes.texts(ALL_ROLES))
     for entity in missing:
         warnings.append(
             str(
@@ -392,7 +394,7 @@ def _entity_pages(sources, section_pages, timeline, gazetteer, warnings) -> list
             continue
         description = ()
         if entity.quote and entity.id not in unsupported:
-            description = tuple(find_quote(sources, entity.quote, roles=ALL_ROLES))
+            description = tuple(quotes.find(entity.quote, ALL_ROLES))
         pages.append(
             EntityPage(
                 entity=entity,
@@ -462,21 +464,48 @@ def _primaries(sources: list[Source]) -> dict[str, tuple[str, str]]:
 ALL_ROLES = ("body", "back", "meta")
 
 
-def find_quote(sources: list[Source], quote: str, roles=("body",)) -> list[Sentence]:
-    """Sentences containing `quote` (whitespace-insensitive)."""
-    wanted = " ".join(quote.split())
-    return [
-        s for source in sources for s in source.sentences if s.role in roles and wanted in s.text
-    ]
+class QuoteIndex:
+    """Finds the sentences holding a quote quickly, however many quotes and sentences."""
+
+    def __init__(self, sources: list[Source]):
+        self.sentences = [s for source in sources for s in source.sentences]
+        self._joined: dict[tuple[str, ...], tuple[str, list[int], list[Sentence]]] = {}
+
+    def _index(self, roles: tuple[str, ...]):
+        if roles not in self._joined:
+            chosen = [s for s in self.sentences if s.role in roles]
+            starts, pos = [], 0
+            for s in chosen:
+                starts.append(pos)
+                pos += len(s.text) + 1
+            self._joined[roles] = ("\n".join(s.text for s in chosen), starts, chosen)
+        return self._joined[roles]
+
+    def texts(self, roles: tuple[str, ...]) -> list[str]:
+        return [s.text for s in self._index(roles)[2]]
+
+    def find(self, quote: str, roles: tuple[str, ...] = ("body",)) -> list[Sentence]:
+        """Sentences containing `quote` (whitespace-insensitive), in source order."""
+        wanted = " ".join(quote.split())
+        if not wanted or "\n" in wanted:
+            return []
+        joined, starts, chosen = self._index(roles)
+        found: list[Sentence] = []
+        at = joined.find(wanted)
+        while at != -1:
+            i = bisect.bisect_right(starts, at) - 1
+            found.append(chosen[i])
+            at = joined.find(wanted, starts[i] + len(chosen[i].text) + 1)
+        return found
 
 
-def _locate(sources, quote: str, what: str, path, line: int, warnings: list[str]):
+def _locate(quotes: QuoteIndex, quote: str, what: str, path, line: int, warnings: list[str]):
     """The sentences a maintainer's quote points at; a warning if there are none.
 
     Not an error: the same content/ serves any folder of seeds, and a quote
     from one seed simply does not apply when that seed is absent.
     """
-    found = find_quote(sources, quote)
+    found = quotes.find(quote)
     if not found:
         warnings.append(
             str(
@@ -490,26 +519,27 @@ def _locate(sources, quote: str, what: str, path, line: int, warnings: list[str]
     return found
 
 
-def _exclusions(sources: list[Source], content: Content, warnings: list[str]) -> dict[str, str]:
+def _exclusions(quotes: QuoteIndex, content: Content, warnings: list[str]) -> dict[str, str]:
     out = {}
     path = content.root / "corrections.yaml"
     for item in content.corrections.exclusions:
-        for sentence in _locate(sources, item.quote, "exclusion", path, item.line, warnings):
+        for sentence in _locate(quotes, item.quote, "exclusion", path, item.line, warnings):
             out[sentence.key] = item.reason
     return out
 
 
-def _placements(
+def placements(
     sources: list[Source], content: Content, warnings: list[str]
 ) -> dict[str, dict[int, str]]:
+    """Sentences a maintainer put in a section (corrections.yaml), by source and position."""
     forced: dict[str, dict[int, str]] = defaultdict(dict)
     path = content.root / "corrections.yaml"
+    quotes = QuoteIndex(sources)
+    position = {(s.seed, s.id): i for source in sources for i, s in enumerate(source.body)}
     for item in content.corrections.placements:
-        for sentence in _locate(sources, item.quote, "placement", path, item.line, warnings):
-            source = next(s for s in sources if s.file == sentence.seed)
-            body_index = next(i for i, s in enumerate(source.body) if s is sentence)
-            forced[sentence.seed][body_index] = item.section
-    return forced
+        for sentence in _locate(quotes, item.quote, "placement", path, item.line, warnings):
+            forced[sentence.seed][position[(sentence.seed, sentence.id)]] = item.section
+    return dict(forced)
 
 
 def _check_addresses(sources: list[Source], content: Content, gazetteer: Gazetteer) -> None:
@@ -631,12 +661,14 @@ def _back_entries(source: Source, back: tuple[Sentence, ...], uid_of):
     return notes, footnotes, entries, loose
 
 
-def _key_facts(sources, content: Content, narrative, warnings: list[str]) -> list[KeyFactView]:
+def _key_facts(
+    quotes: QuoteIndex, content: Content, narrative, warnings: list[str]
+) -> list[KeyFactView]:
     """Hand-written facts, each shown only with the seed sentences its quote is found in."""
     out = []
     path = content.root / "site.yaml"
     for fact in content.site.key_facts:
-        found = _locate(sources, fact.quote, f"key fact '{fact.label}':", path, fact.line, warnings)
+        found = _locate(quotes, fact.quote, f"key fact '{fact.label}':", path, fact.line, warnings)
         if not found:
             continue
         shown = next(

@@ -14,27 +14,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_STRONG_REFERENCE = [
-    re.compile(p)
-    for p in (
-        r"\bArchived (?:\(PDF\) )?from the original\b",
-        r"\bArchived \d{1,2} \w+ \d{4}\b",
-        r"\bWayback Machine\b",
-        r"\bRetrieved \d{1,2} \w+ \d{4}\b|\bRetrieved \w+ \d{1,2}, \d{4}\b",
-        r"\bAccessed \d{1,2} \w+ \d{4}\b",
-        r"\bISBN(?:-1[03])?:? ?[\dX]",
-        r"\bISSN\b",
-        r"\bdoi:10\.",
-        r"\bS2CID\b",
-        r"\(PDF\)",
-        r"\((?:in|In) [A-Z][a-z]+(?: and [A-Z][a-z]+)?\)",
-        r"\bpp?\.\s?[\dxivl]+",
-        r"\b(?:University|UP) Press\b|\bPublishers?\b|\bPublishing\b",
-        r"\beds?\.\)|\(eds?\.\)",
-        r"\{\{cite",
-        r"\bReport no\.|\bVol\. \d",
-    )
-]
+_STRONG_PATTERNS = (
+    r"\bArchived (?:\(PDF\) )?from the original\b",
+    r"\bArchived \d{1,2} \w+ \d{4}\b",
+    r"\bWayback Machine\b",
+    r"\bRetrieved \d{1,2} \w+ \d{4}\b|\bRetrieved \w+ \d{1,2}, \d{4}\b",
+    r"\bAccessed \d{1,2} \w+ \d{4}\b",
+    r"\bISBN(?:-1[03])?:? ?[\dX]",
+    r"\bISSN\b",
+    r"\bdoi:10\.",
+    r"\bS2CID\b",
+    r"\(PDF\)",
+    r"\((?:in|In) [A-Z][a-z]+(?: and [A-Z][a-z]+)?\)",
+    r"\bpp?\.\s?[\dxivl]+",
+    r"\b(?:University|UP) Press\b|\bPublishers?\b|\bPublishing\b",
+    r"\beds?\.\)|\(eds?\.\)",
+    r"\{\{cite",
+    r"\bReport no\.|\bVol\. \d",
+)
+_STRONG = [re.compile(p) for p in _STRONG_PATTERNS]
+# A word every pattern above needs: most prose sentences have none and skip them all.
+_STRONG_HINT = re.compile(
+    r"Archived|Wayback|Retrieved|Accessed|ISBN|ISSN|doi:|S2CID|PDF|\([Ii]n |pp?\.|Press|"
+    r"Publish|eds?\.|\{\{cite|Report no|Vol\."
+)
 # A short citation as a whole sentence: "de Waal 2013, p. 327." / "Croissant 1998."
 _SHORT_CITATION = re.compile(
     r"^(?:[a-z]{1,3} )?[A-Z][\w'’.-]+(?:(?:,| &| and) [A-Z][\w'’.-]+)*(?: et al\.)? "
@@ -80,7 +83,7 @@ class Signals:
 def score(sentence: str) -> Signals:
     words = _WORD.findall(sentence)
     n_words = max(len(words), 1)
-    strong = sum(1 for rx in _STRONG_REFERENCE if rx.search(sentence))
+    strong = sum(1 for rx in _STRONG if rx.search(sentence)) if _STRONG_HINT.search(sentence) else 0
     reference = min(1.0, 0.6 * strong)
     if _SHORT_CITATION.match(sentence) or _BIBLIO_ENTRY.match(sentence):
         reference = 1.0

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .assemble import Site, assemble
-from .config import load_content
+from .analysis import Rules, SourceAnalysis, analyse
+from .assemble import Site, assemble, placements
+from .cache import Cache, code_version, record_build
+from .cache import key as cache_key
+from .config import ParseSettings, load_content
 from .documents import build_source
 from .entities import load_gazetteer
 from .errors import SiteError
 from .export import export_data
 from .loader import load_seeds
+from .model import SeedFile, Source
 from .render import render_site
 from .timeline import verify_quotes
+from .workers import run_all
 from .writer import write_site
 
 
@@ -23,6 +29,8 @@ class BuildResult:
     site: Site
     files: dict[str, bytes]
     timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # parsed sources and analyses taken from the cache
+    computed: int = 0  # … and computed afresh
 
     @property
     def pages(self) -> int:
@@ -40,8 +48,11 @@ class BuildResult:
         )
 
 
-def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
+def build_site(
+    seeds: Path, content: Path, templates: Path, cache: Cache | None = None
+) -> BuildResult:
     """Everything but writing: returns the files the site consists of."""
+    cache = cache or Cache(None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -59,27 +70,92 @@ def build_site(seeds: Path, content: Path, templates: Path) -> BuildResult:
     )
     config = replace(config, timeline=timeline_rules)
     lap("load")
-    sources = [build_source(seed, config.parse_settings) for seed in seed_files]
+    sources, keys = _parse(seed_files, config.parse_settings, cache)
     lap("parse")
-    site = assemble(sources, config, warnings, gazetteer)
+    rules = Rules(config.sections, config.figures, config.diplomacy, gazetteer)
+    forced = placements(sources, config, warnings)
+    analyses = _analyse(sources, keys, rules, forced, cache)
+    lap("analyse")
+    site = assemble(sources, analyses, config, warnings, gazetteer)
     lap("assemble")
     files = render_site(site, templates)
     files.update(export_data(site, {seed.name: seed.text for seed in seed_files}))
     lap("render")
-    return BuildResult(site=site, files=files, timings=timings)
+    return BuildResult(site=site, files=files, timings=timings, reused=cache.hits,
+                       computed=cache.misses if cache.folder else len(sources) * 2)
+
+
+def _parse(
+    seed_files: list[SeedFile], settings: ParseSettings, cache: Cache
+) -> tuple[list[Source], list[str]]:
+    """Each seed parsed, from the cache when the same bytes were parsed the same way before;
+    and the cache key of each, which stands for everything the source depends on."""
+    version = code_version()
+    keys = [
+        cache_key("source", version, seed.name, seed.sha256, seed.meta, settings)
+        for seed in seed_files
+    ]
+    sources = [cache.get(k) for k in keys]
+    missing = [i for i, source in enumerate(sources) if source is None]
+    parsed = run_all([functools.partial(build_source, seed_files[i], settings) for i in missing])
+    for i, source in zip(missing, parsed, strict=True):
+        sources[i] = source
+        cache.put(keys[i], source)
+    return sources, keys
+
+
+def _analyse(
+    sources: list[Source],
+    keys: list[str],
+    rules: Rules,
+    forced: dict[str, dict[int, str]],
+    cache: Cache,
+) -> list[SourceAnalysis]:
+    """Each source analysed, from the cache unless the source or the rules changed."""
+    rules_key = cache_key("rules", code_version(), rules)
+    analysis_keys = [
+        cache_key("analysis", key, rules_key, sorted(forced.get(source.file, {}).items()))
+        for source, key in zip(sources, keys, strict=True)
+    ]
+    analyses = [cache.get(k) for k in analysis_keys]
+    missing = [i for i, a in enumerate(analyses) if a is None]
+    done = run_all(
+        [
+            functools.partial(analyse, sources[i], rules, forced.get(sources[i].file))
+            for i in missing
+        ]
+    )
+    for i, analysis in zip(missing, done, strict=True):
+        analyses[i] = analysis
+        cache.put(analysis_keys[i], analysis)
+    return analyses
 
 
 def run_build(
-    seeds: Path, content: Path, templates: Path, out: Path, strict: bool = False
+    seeds: Path,
+    content: Path,
+    templates: Path,
+    out: Path,
+    strict: bool = False,
+    cache_dir: Path | None = None,
+    fingerprint: str | None = None,
 ) -> BuildResult:
-    """Build and write; with `strict`, any warning fails the build before anything is written."""
-    result = build_site(seeds, content, templates)
+    """Build and write; with `strict`, any warning fails the build before anything is written.
+
+    `cache_dir` keeps parsed sources between builds; `fingerprint` (of all inputs) is
+    recorded with the output so that an unchanged rebuild can be skipped.
+    """
+    cache = Cache(cache_dir)
+    result = build_site(seeds, content, templates, cache)
     if strict and result.site.warnings:
         raise SiteError(
             f"{len(result.site.warnings)} warning(s) and --strict:\n  "
             + "\n  ".join(result.site.warnings)
         )
     clock = time.perf_counter()
-    write_site(result.files, out)
+    listing = write_site(result.files, out)
+    if cache_dir is not None and fingerprint:
+        record_build(cache_dir, out, fingerprint, listing, result.site.warnings)
+    cache.sweep()
     result.timings["write"] = time.perf_counter() - clock
     return result

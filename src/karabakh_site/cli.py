@@ -47,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     inputs(build)
     build.add_argument("--verbose", action="store_true", help="print per-stage timings")
     build.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="folder for what rebuilds reuse (default: .cache/karabakh-site "
+        "next to the output folder)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build from scratch and keep nothing for the next build",
+    )
+    build.add_argument(
         "--strict",
         action="store_true",
         help="treat warnings (e.g. a content quote no seed contains) as errors",
@@ -112,16 +124,43 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
+    from .cache import fingerprint, up_to_date
+
+    stamp = fingerprint(args.seeds, args.content, args.templates)
+    cache_dir = None if args.no_cache else (args.cache or default_cache(args.out))
+    if cache_dir is not None:
+        warnings = up_to_date(cache_dir, args.out, stamp)
+        if warnings is not None:  # the same inputs built before: nothing to do
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            if args.strict and warnings:
+                raise SiteError(f"{len(warnings)} warning(s) and --strict")
+            print(f"{args.out} is up to date (no input changed since the last build)")
+            return 0
     from .build import run_build
 
-    result = run_build(args.seeds, args.content, args.templates, args.out, strict=args.strict)
+    result = run_build(
+        args.seeds,
+        args.content,
+        args.templates,
+        args.out,
+        strict=args.strict,
+        cache_dir=cache_dir,
+        fingerprint=stamp,
+    )
     for warning in result.site.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary(args.out))
     if args.verbose:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+        print(f"  reused {result.reused} parsed or analysed sources from the cache, "
+              f"computed {result.computed}")
     return 0
+
+
+def default_cache(out: Path) -> Path:
+    return out.absolute().parent / ".cache" / "karabakh-site"
 
 
 def _suggest(args) -> int:

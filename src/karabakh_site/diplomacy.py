@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .dates import DateMention
+from .sentences import has_any, words_of
 from .yamlschema import Field, ListOf, MapOf, Num, Record, Regex, Str, load_yaml
 
 KINDS = ("agreement", "ceasefire", "resolution", "mediation", "summit", "referendum", "declaration")
@@ -353,6 +354,27 @@ class _Pattern:
     pattern: re.Pattern
     priority: int  # 0: a name from the rules, 1: a title, 2: a mention
     name: str | None = None  # the name the rules give
+    # Words one of which a sentence must hold for the pattern to match ("" : always try).
+    firsts: frozenset[str] = frozenset({""})
+    stems: tuple[str, ...] = ()
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        return "" in self.firsts or has_any(words, self.firsts, self.stems)
+
+
+def _triggers(phrases: Sequence[str]) -> dict:
+    """The first words of phrases (stems for `word*`), for `_Pattern.may_match`."""
+    firsts: set[str] = set()
+    stems: list[str] = []
+    for phrase in phrases:
+        first = phrase.split()[0] if phrase.split() else "*"
+        if first == "*":
+            return {}  # a phrase starting with any word: no quick test
+        if first.endswith("*"):
+            stems.append(first.rstrip("*").lower())
+        else:
+            firsts.update(re.findall(r"[\w-]+", first.lower())[:1])
+    return {"firsts": frozenset(firsts), "stems": tuple(stems)}
 
 
 class _Vocabulary:
@@ -360,7 +382,9 @@ class _Vocabulary:
         self.patterns: list[_Pattern] = []
         self.numbered: list[tuple[str, str, re.Pattern]] = []
         for item in rules.names:
-            self.patterns.append(_Pattern(item.kind, _phrases(item.words), 0, item.name))
+            self.patterns.append(
+                _Pattern(item.kind, _phrases(item.words), 0, item.name, **_triggers(item.words))
+            )
         for kind, k in rules.kinds:
             if k.titles:
                 titles = "|".join(re.escape(t).replace(r"\ ", _SP) for t in k.titles)
@@ -373,6 +397,7 @@ class _Vocabulary:
                             rf"(?:{_SP}{_CAP})*)"
                         ),
                         1,
+                        **_triggers(k.titles),
                     )
                 )
             number = r"(?:No\.\s*)?\d{1,5}(?:/\d{1,4})?"
@@ -394,7 +419,7 @@ class _Vocabulary:
                     )
                 )
             if k.words:
-                self.patterns.append(_Pattern(kind, _phrases(k.words), 2))
+                self.patterns.append(_Pattern(kind, _phrases(k.words), 2, **_triggers(k.words)))
             for p in k.patterns:
                 self.patterns.append(_Pattern(kind, re.compile(rf"(?P<name>{p})"), 2))
         a = rules.actors
@@ -465,7 +490,10 @@ def _sentence_mentions(
 ) -> list[_Mention]:
     """The mentions in one sentence, described: names first, then the longest phrases."""
     found: list[tuple[int, int, _Mention]] = []  # (priority, -length, mention)
+    words = words_of(text)
     for p in vocab.patterns:
+        if not p.may_match(words):
+            continue
         for m in p.pattern.finditer(text):
             start, end = m.span("name")
             if p.priority < 2 and _in_dates(start, end, dates):
@@ -476,6 +504,8 @@ def _sentence_mentions(
                 mention.key = _key(mention.name)
             found.append((p.priority, start - end, mention))
     for kind, word, pattern in vocab.numbered:
+        if not words.has_prefix(word.lower()):
+            continue
         for m in pattern.finditer(text):
             found.extend(
                 (1, mention.start - mention.end, mention)

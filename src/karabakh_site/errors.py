@@ -20,6 +20,10 @@ class SiteError(Exception):
     column: int | None = None
     offset: int | None = None
 
+    def __reduce__(self):
+        # Errors raised in a worker process travel back to the parent pickled.
+        return (SiteError, (self.message, self.path, self.line, self.column, self.offset))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:

@@ -8,12 +8,14 @@ import io
 import json
 
 from . import dates
-from .assemble import ALL_ROLES, NarrativeSentence, Site, find_quote
+from .assemble import ALL_ROLES, NarrativeSentence, QuoteIndex, Site
 from .model import Sentence
 
 
 def _dump(records: list[dict]) -> bytes:
-    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """A JSON array with one record per line: quick to write, easy to diff."""
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    return f"[\n{lines}\n]\n".encode() if records else b"[]\n"
 
 
 def source_refs(sentences: tuple[Sentence, ...] | list[Sentence]) -> list[dict]:
@@ -270,7 +272,7 @@ def _facts(site: Site) -> list[dict]:
         for f in site.key_facts
     ]
     rules = site.content.timeline
-    sources = [page.source for page in site.sources]
+    quotes = QuoteIndex([page.source for page in site.sources])
     if rules.period is not None:
         p = rules.period
         records.append(
@@ -279,7 +281,7 @@ def _facts(site: Site) -> list[dict]:
                 "label": "period",
                 "value": f"{p.start.iso()} to {p.end.iso()}",
                 "quote": p.quote,
-                "sources": source_refs(find_quote(sources, p.quote, ALL_ROLES)),
+                "sources": source_refs(quotes.find(p.quote, ALL_ROLES)),
             }
         )
     for rule in rules.anchors:
@@ -289,7 +291,7 @@ def _facts(site: Site) -> list[dict]:
                 "label": rule.anchor.phrase,
                 "value": rule.anchor.date.iso(),
                 "quote": rule.quote,
-                "sources": source_refs(find_quote(sources, rule.quote, ALL_ROLES)),
+                "sources": source_refs(quotes.find(rule.quote, ALL_ROLES)),
             }
         )
     for page in site.entities:

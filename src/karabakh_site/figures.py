@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .dates import DateMention
 from .errors import SiteError
+from .sentences import words_of
 from .yamlschema import Field, ListOf, MapOf, Num, Record, Regex, Slug, Str, load_yaml
 
 KINDS = (
@@ -260,6 +261,7 @@ _TENS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 _SP = r"[ \u00a0]+"
+_DIGIT = re.compile(r"\d")
 _ONE_TO_NINE = "one|two|three|four|five|six|seven|eight|nine"
 _ONES_PATTERN = "|".join(sorted(_ONES, key=len, reverse=True))  # "seventeen" before "seven"
 _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{_ONE_TO_NINE}))?|{_ONES_PATTERN})"
@@ -527,9 +529,32 @@ def find_figures(
     return out
 
 
+# Words one of which a sentence without digits must hold to state a figure at all.
+_COUNT_WORDS = frozenset(
+    [
+        *_ONES,
+        *_TENS,
+        *_SCALES,
+        "hundreds",
+        "thousands",
+        "millions",
+        "several",
+        "few",
+        "couple",
+        "dozen",
+        "dozens",
+        "scores",
+        "handful",
+        "tens",
+    ]
+)
+
+
 def _numbers(text: str, dates: Sequence[DateMention]) -> list[_Number | None]:
     """Every number expression, None where it is plainly not a count."""
     out: list[_Number | None] = []
+    if not _DIGIT.search(text) and _COUNT_WORDS.isdisjoint(words_of(text)):
+        return out
     labelled_end = -1  # end of the last number that names something ("Resolutions 822, 853")
     for m in _FIGURE.finditer(text):
         start, end = m.start(), m.end()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .dates import DateMention
@@ -68,6 +69,6 @@ class Source:
     sentences: tuple[Sentence, ...]
     back_matter: BackMatter | None = None  # notes, footnotes and works, if it has any
 
-    @property
+    @cached_property
     def body(self) -> list[Sentence]:
         return [s for s in self.sentences if s.role == "body"]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -285,7 +285,7 @@ _ARCHIVE_DATE = re.compile(
     rf"(?P<date>{_FULL_DATE})"
 )
 _RETRIEVED_DATE = re.compile(rf"(?:Retrieved|Accessed) (?:on )?(?P<date>{_FULL_DATE})")
-_TRANSLATION = re.compile(r"(?P<orig>[^\[\]]*?)\s?\[(?P<tr>[^\[\]]{3,300})\]")
+_BRACKETED = re.compile(r"\[(?P<tr>[^\[\]]{3,300})\]")
 _PLACE = re.compile(
     rf"^(?P<place>{_CAP}[\w.'’-]*(?:[ -]{_CAP}[\w.'’-]*){{0,3}}(?:, {_CAP}[\w.'’ ]{{1,20}})?"
     r"(?: \[u\.a\.\])?): (?P<publisher>[^\d:].*)$"
@@ -873,13 +873,28 @@ def _title(texts: list[str], lead: _Lead) -> tuple[str, int]:
 
 def _translation(title: str, flat: str) -> tuple[str, str]:
     """A title in another script and its translation in brackets: ("Կանաչ ու Սև", "Green …")."""
-    m = _TRANSLATION.search(title)
-    if m and _NON_LATIN.search(m.group("orig")):
-        return m.group("orig").strip(), m.group("tr").strip()
-    for m in _TRANSLATION.finditer(flat):
-        if _NON_LATIN.search(m.group("orig")[-40:]):
-            return title, m.group("tr").strip()
+    if not _NON_LATIN.search(flat):
+        return title, ""
+    for orig, translated in _bracketed(title):
+        if _NON_LATIN.search(orig):
+            return orig.strip(), translated.strip()
+        break
+    for orig, translated in _bracketed(flat):
+        if _NON_LATIN.search(orig[-40:]):
+            return title, translated.strip()
     return title, ""
+
+
+def _bracketed(text: str) -> Iterator[tuple[str, str]]:
+    """(text before, text inside) for each "[…]" of 3–300 characters, in linear time.
+
+    The text before runs back to the previous bracket (or the previous match)."""
+    last = 0
+    for m in _BRACKETED.finditer(text):
+        start = m.start()
+        previous = max(text.rfind("[", last, start), text.rfind("]", last, start))
+        yield text[previous + 1 if previous >= 0 else last : start], m.group("tr")
+        last = m.end()
 
 
 def _part_of(texts: list[str], after: int) -> tuple[bool, list[str], str]:

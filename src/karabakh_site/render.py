@@ -7,7 +7,7 @@ write in `content/pages/`.
 
 from __future__ import annotations
 
-import posixpath
+import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import dates
 from .assemble import (
@@ -32,13 +32,13 @@ from .assemble import (
     Paragraph,
     SectionPage,
     Site,
-    SourcePage,
 )
 from .charts import Bar, RangeRow, bar_chart, range_chart
 from .dates import MONTH_NAMES
 from .errors import SiteError
 from .model import Sentence
 from .timeline import Event
+from .workers import run_all
 
 ASSETS = "assets"
 NOT_FOUND = "404.html"
@@ -57,8 +57,11 @@ def relative(here: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if not path:
         return "#" + fragment
-    base = posixpath.dirname(here)
-    link = posixpath.relpath(path, base or ".")
+    folder, _, _ = here.rpartition("/")
+    if folder and path.startswith(folder + "/"):
+        link = path[len(folder) + 1 :]
+    else:
+        link = "../" * here.count("/") + path
     return link + ("#" + fragment if fragment else "")
 
 
@@ -105,15 +108,23 @@ def span_of(views) -> str:
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def esc(text: str) -> str:
+    """HTML-escaped text, as Jinja's autoescape does it (str.translate: fast on long pages)."""
+    return text.translate(_ESCAPES)
+
+
 def inline(text: str, spans: list[tuple[int, int, str, str]]) -> Markup:
     """`text` escaped, with markup wrapped around non-overlapping (start, end) spans."""
     out = []
     pos = 0
     for start, end, before, after in sorted(spans):
-        out.append(str(escape(text[pos:start])))
-        out.append(before + str(escape(text[start:end])) + after)
+        out.append(esc(text[pos:start]))
+        out.append(before + esc(text[start:end]) + after)
         pos = end
-    out.append(str(escape(text[pos:])))
+    out.append(esc(text[pos:]))
     return Markup("".join(out))
 
 
@@ -132,65 +143,112 @@ class Renderer:
 
     # --- pages -----------------------------------------------------------------------
 
-    def render_all(self) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
+    def jobs(self) -> list[tuple[str, Callable[[], bytes]]]:
+        """Every file of the site as (path, function making it); independent of each other,
+        so they can run in any order and in several processes."""
         site = self.site
+        jobs: list[tuple[str, Callable[[], bytes]]] = []
+
+        def add(path: str, make: Callable[[], bytes]) -> None:
+            jobs.append((path, make))
+
         for page in site.sections:
-            if page.rule.lead:
-                continue
-            out[page.path] = self.page(
-                "section.html",
-                page.path,
-                page.rule.title,
-                section=page,
-                figures=self._figures_context(page) if page.figures else None,
-                **self._neighbours(page),
-            )
+            if not page.rule.lead:
+                add(page.path, functools.partial(self._section_page, page))
         home = next((p for p in site.sections if p.rule.lead), None)
-        out[HOME] = self.page(
-            "home.html",
-            HOME,
-            site.content.site.title,
-            overview=home,
-            key_facts=site.key_facts,
-            **self._neighbours(home),
+        add(HOME, functools.partial(self._home_page, home))
+        add(
+            TIMELINE,
+            lambda: self.page("timeline.html", TIMELINE, "Timeline", **self._timeline_context()),
         )
-        out[TIMELINE] = self.page("timeline.html", TIMELINE, "Timeline", **self._timeline_context())
-        out[SOURCES_INDEX] = self.page(
-            "sources.html", SOURCES_INDEX, "Sources", sources=site.sources
+        add(
+            SOURCES_INDEX,
+            lambda: self.page("sources.html", SOURCES_INDEX, "Sources", sources=site.sources),
         )
         for source_page in site.sources:
-            out[source_page.path] = self.page(
-                "source.html", source_page.path, source_page.source.title, page=source_page
+            add(
+                source_page.path,
+                functools.partial(
+                    self.page,
+                    "source.html",
+                    source_page.path,
+                    source_page.source.title,
+                    page=source_page,
+                ),
             )
         for entity_page in site.entities:
-            out[entity_page.path] = self.page(
-                "entity.html", entity_page.path, entity_page.entity.name, page=entity_page
+            add(
+                entity_page.path,
+                functools.partial(
+                    self.page,
+                    "entity.html",
+                    entity_page.path,
+                    entity_page.entity.name,
+                    page=entity_page,
+                ),
             )
         if site.entities:
-            out[ENTITIES_INDEX] = self.page(
-                "entities.html",
+            add(
                 ENTITIES_INDEX,
-                "People, places and organisations",
-                groups=self._entity_index(),
+                lambda: self.page(
+                    "entities.html",
+                    ENTITIES_INDEX,
+                    "People, places and organisations",
+                    groups=self._entity_index(),
+                ),
             )
         if site.works:
-            out[REFERENCES] = self.page(
-                "references.html", REFERENCES, "References", **self._references_context()
+            add(
+                REFERENCES,
+                lambda: self.page(
+                    "references.html", REFERENCES, "References", **self._references_context()
+                ),
             )
         for extra in site.content.pages:
             path = f"{extra.slug}.html"
-            body = Markup(self.markdown.render(extra.markdown))
-            out[path] = self.page("page.html", path, extra.title, body=body)
-        out[NOT_FOUND] = self.page("404.html", NOT_FOUND, "Page not found")
-        for asset in (
-            sorted((self.templates / ASSETS).glob("*"))
-            if (self.templates / ASSETS).is_dir()
-            else []
-        ):
+            add(path, functools.partial(self._extra_page, extra, path))
+        add(NOT_FOUND, lambda: self.page("404.html", NOT_FOUND, "Page not found"))
+        folder = self.templates / ASSETS
+        for asset in sorted(folder.glob("*")) if folder.is_dir() else []:
             if asset.is_file():
-                out[f"{ASSETS}/{asset.name}"] = asset.read_bytes()
-        return out
+                add(f"{ASSETS}/{asset.name}", asset.read_bytes)
+        return jobs
+
+    def _section_page(self, page: SectionPage) -> bytes:
+        return self.page(
+            "section.html",
+            page.path,
+            page.rule.title,
+            section=page,
+            figures=self._figures_context(page) if page.figures else None,
+            **self._neighbours(page),
+        )
+
+    def _home_page(self, home: SectionPage | None) -> bytes:
+        return self.page(
+            "home.html",
+            HOME,
+            self.site.content.site.title,
+            overview=home,
+            key_facts=self.site.key_facts,
+            **self._neighbours(home),
+        )
+
+    def _extra_page(self, extra, path: str) -> bytes:
+        body = Markup(self.markdown.render(extra.markdown))
+        return self.page("page.html", path, extra.title, body=body)
+
+    def compile_templates(self) -> None:
+        """Compile every template now (before forking workers, so they share the result)."""
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise SiteError(
+                    f"template syntax error: {exc.message}",
+                    self.templates / (exc.name or name),
+                    exc.lineno,
+                ) from exc
 
     def page(self, template: str, here: str, title: str, **context) -> bytes:
         url: Callable[[str], str]
@@ -246,8 +304,8 @@ class Renderer:
                 n = page.number
                 href = relative(here, f"{page.path}#{occurrence.id}")
                 links.append(
-                    f'<a class="cite" href="{escape(href)}" '
-                    f'title="Source {n}: {escape(page.source.title)}">[{n}]</a>'
+                    f'<a class="cite" href="{esc(href)}" '
+                    f'title="Source {n}: {esc(page.source.title)}">[{n}]</a>'
                 )
             return Markup(f'<sup class="c">{"".join(links)}</sup>')
 
@@ -271,7 +329,7 @@ class Renderer:
                 (
                     m.start,
                     m.end,
-                    f'<a class="e" href="{escape(href)}" title="{escape(title)}">',
+                    f'<a class="e" href="{esc(href)}" title="{esc(title)}">',
                     "</a>",
                 )
             )
@@ -285,7 +343,7 @@ class Renderer:
         def render(ns: NarrativeSentence, linked: set[str] | None = None) -> Markup:
             links = self._entity_links(here, ns, set() if linked is None else linked)
             return Markup(
-                f'<span class="s" id="{escape(ns.anchor)}"><span class="t">'
+                f'<span class="s" id="{esc(ns.anchor)}"><span class="t">'
                 f"{inline(ns.text, links)}</span>{_flags(ns.markers)}{cites(ns)}</span>"
             )
 
@@ -331,18 +389,18 @@ class Renderer:
                 same = shown.primary is sentence
                 label = f"Shown in {where}" + ("" if same else " (from another source)")
                 used = (
-                    f' <a class="used" href="{escape(href)}" title="{escape(label)}" '
-                    f'aria-label="{escape(label)}">↗</a>'
+                    f' <a class="used" href="{esc(href)}" title="{esc(label)}" '
+                    f'aria-label="{esc(label)}">↗</a>'
                 )
             elif (sentence.seed, sentence.id) in self.site.excluded:
                 reason = self.site.excluded[(sentence.seed, sentence.id)]
                 used = (
                     f' <span class="excluded" title="Not shown in the narrative: '
-                    f'{escape(reason)}">∅</span>'
+                    f'{esc(reason)}">∅</span>'
                 )
             return Markup(
-                f'<span class="s {sentence.role}" id="{escape(sentence.id)}">'
-                f'<span class="t">{escape(sentence.text)}</span>{_flags(sentence.markers)}'
+                f'<span class="s {sentence.role}" id="{esc(sentence.id)}">'
+                f'<span class="t">{esc(sentence.text)}</span>{_flags(sentence.markers)}'
                 f"{used}</span>"
             )
 
@@ -535,7 +593,7 @@ def _initial(name: str) -> str:
 
 def _flags(markers: tuple[str, ...]) -> str:
     return "".join(
-        f' <span class="flag" title="The source flags this sentence">{escape(m)}</span>'
+        f' <span class="flag" title="The source flags this sentence">{esc(m)}</span>'
         for m in markers
     )
 
@@ -553,8 +611,10 @@ def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, i
     return found
 
 
-def render_site(site: Site, templates: Path) -> dict[str, bytes]:
-    return Renderer(site, templates).render_all()
-
-
-__all__ = ["SourcePage", "relative", "render_site"]
+def render_site(site: Site, templates: Path, workers: int | None = None) -> dict[str, bytes]:
+    """All files of the site, rendered on every core (see `workers.run_all`)."""
+    renderer = Renderer(site, templates)
+    renderer.compile_templates()
+    jobs = renderer.jobs()
+    made = run_all([make for _, make in jobs], workers, minimum=40)
+    return {path: data for (path, _), data in zip(jobs, made, strict=True)}

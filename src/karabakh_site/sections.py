@@ -14,14 +14,17 @@ vocabulary changes, never before "It"/"This"/"However".
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .config import SectionRule, SectionRules, SectionSettings, Subsection
 from .dates import MONTH_NAMES, MONTHS, DateMention
 from .model import Sentence
+from .sentences import has_any, words_of
 
 NEG_INF = float("-inf")
 LEAD_MAX_SENTENCES = 30
@@ -36,7 +39,17 @@ class KeywordScorer:
     def __init__(self, keywords: dict[str, float]):
         self.weights: dict[str, float] = {}
         parts = []
+        # A cheap test first: the lowercase first word of some keyword must be in the text.
+        firsts: set[str] = set()
+        stems: list[str] = []
         for keyword, weight in keywords.items():
+            words = re.findall(r"[\w-]+", keyword.lower())
+            if len(words) == 1 and keyword.endswith("*"):
+                stems.append(words[0])
+            elif words:
+                firsts.add(words[0])
+            else:
+                firsts.add("")  # punctuation only: always try the pattern
             body = re.escape(keyword.rstrip("*")).replace(r"\ ", r"\s+")
             if keyword.endswith("*"):
                 body += r"[\w'’-]*"
@@ -46,12 +59,26 @@ class KeywordScorer:
             parts.append(f"(?P<{name}>{body})")
             self.weights[name] = weight
         self.pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w])") if parts else None
+        self.firsts = frozenset(firsts)
+        self.stems = tuple(stems)
 
     def __call__(self, text: str) -> float:
         if self.pattern is None:
             return 0.0
+        if "" not in self.firsts and not has_any(words_of(text), self.firsts, self.stems):
+            return 0.0
         weights = self.weights
         return sum(weights[m.lastgroup] for m in self.pattern.finditer(text))
+
+
+@lru_cache(maxsize=256)
+def _scorer(keywords: tuple[tuple[str, float], ...]) -> KeywordScorer:
+    return KeywordScorer(dict(keywords))
+
+
+def keyword_scorer(keywords: dict[str, float]) -> KeywordScorer:
+    """A KeywordScorer, compiled once per set of keywords."""
+    return _scorer(tuple(keywords.items()))
 
 
 @dataclass(frozen=True)
@@ -111,7 +138,7 @@ def layout_source(
     settings = rules.settings
     sure, at_most = lead_span(body)
     lead = next((k for k, s in enumerate(sections) if s.lead), None)
-    scorers = [KeywordScorer(s.keywords) for s in sections]
+    scorers = [keyword_scorer(s.keywords) for s in sections]
     years = _narrative_years(body, restart=sure)
     emissions = []
     for i, sentence in enumerate(body):
@@ -320,7 +347,7 @@ def subsection_titles(
 
 
 def _rule_titles(paragraphs, subsections: Sequence[Subsection], settings) -> list[str] | None:
-    scorers = [KeywordScorer(sub.keywords) for sub in subsections]
+    scorers = [keyword_scorer(sub.keywords) for sub in subsections]
     emissions = []
     matched = False
     for p in paragraphs:
@@ -365,7 +392,12 @@ def _time_titles(paragraphs: Sequence[ParagraphInfo]) -> list[str]:
 
 
 def _date_groups(keys, single_year: bool) -> list[tuple[int, int]]:
-    """Split `keys` into about one group per four paragraphs (at most six), by DP."""
+    """Split `keys` into about one group per four paragraphs (at most six).
+
+    Each cut goes near an even split, at the place within a third of a group's
+    size where the dates jump the most, so the groups are of similar size and
+    their date spans overlap little. Linear in the number of paragraphs.
+    """
     n = len(keys)
     k = max(1, min(6, round(n / 4), n))
 
@@ -374,32 +406,24 @@ def _date_groups(keys, single_year: bool) -> list[tuple[int, int]]:
         return year * 12 + (month - 1 if month else 0) if single_year else year
 
     values = [None if key is None else value(key) for key in keys]
-    known = [v for v in values if v is not None]
-    total = max(1, max(known) - min(known))
+    # Carry the last known date forward so undated paragraphs neither jump nor block a cut.
+    last = next((v for v in values if v is not None), 0)
+    filled = []
+    for v in values:
+        last = v if v is not None else last
+        filled.append(last)
     ideal = n / k
-
-    def cost(i: int, j: int) -> float:
-        inside = [v for v in values[i:j] if v is not None]
-        spread = (max(inside) - min(inside)) / total if inside else 0.0
-        return 4.0 * spread + ((j - i - ideal) / ideal) ** 2
-
-    inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(k + 1)]
-    cut = [[0] * (n + 1) for _ in range(k + 1)]
-    best[0][0] = 0.0
-    for g in range(1, k + 1):
-        for j in range(g, n + 1):
-            for i in range(g - 1, j):
-                candidate = best[g - 1][i] + cost(i, j)
-                if candidate < best[g][j]:
-                    best[g][j], cut[g][j] = candidate, i
-    groups = []
-    j = n
-    for g in range(k, 0, -1):
-        i = cut[g][j]
-        groups.append((i, j))
-        j = i
-    return groups[::-1]
+    reach = max(1, int(ideal / 3))
+    cuts = [0]
+    for t in range(1, k):
+        target = round(t * ideal)
+        window = range(max(cuts[-1] + 1, target - reach), min(n - (k - t), target + reach) + 1)
+        best = max(
+            window, key=lambda p: (abs(filled[p] - filled[p - 1]), -abs(p - target)), default=target
+        )
+        cuts.append(best)
+    cuts.append(n)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _span_title(span: list[tuple[int, int | None]], single_year: bool) -> str:

@@ -16,6 +16,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 # Abbreviations that never end a sentence.
 TITLE_ABBREVIATIONS = frozenset(
@@ -112,6 +113,40 @@ _SPACE_RE = re.compile(r"[\s\u00a0\ufeff]+")
 
 def normalise_space(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
+
+
+_WORD = re.compile(r"[\w-]+")
+
+
+class Words(frozenset):
+    """A text's lowercase words, also kept sorted so that prefixes are found by bisection."""
+
+    @cached_property
+    def ordered(self) -> list[str]:
+        return sorted(self)
+
+    def has_prefix(self, stem: str) -> bool:
+        ordered = self.ordered
+        i = bisect.bisect_left(ordered, stem)
+        return i < len(ordered) and ordered[i].startswith(stem)
+
+
+@lru_cache(maxsize=4096)
+def words_of(text: str) -> Words:
+    """The lowercase words of a text, with each hyphenated word's leading parts ("mig" of
+    "mig-25"): a quick necessary test before running keyword patterns over a sentence."""
+    words = set()
+    for word in _WORD.findall(text.lower()):
+        words.add(word)
+        while "-" in word:
+            word = word.rpartition("-")[0]
+            words.add(word)
+    return Words(words)
+
+
+def has_any(words: Words, firsts: frozenset[str], stems: tuple[str, ...]) -> bool:
+    """Whether `words` holds one of `firsts`, or a word starting with one of `stems`."""
+    return not firsts.isdisjoint(words) or any(words.has_prefix(s) for s in stems)
 
 
 def split_sentences(text: str, abbreviations: Iterable[str] = ()) -> list[Span]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .config import Category, TimelineRules
 from .dates import DateMention, Day
 from .errors import SiteError
-from .sections import KeywordScorer
+from .sections import keyword_scorer
 
 if TYPE_CHECKING:
     from .assemble import NarrativeSentence
@@ -80,7 +80,7 @@ def _before(a: Day, b: Day) -> bool:
 class Categoriser:
     def __init__(self, categories: Sequence[Category]):
         self.categories = categories
-        self.scorers = [KeywordScorer(c.keywords) for c in categories]
+        self.scorers = [keyword_scorer(c.keywords) for c in categories]
         self.default = next((c.id for c in categories if c.default), None)
 
     def __call__(self, text: str, section: str) -> str | None:

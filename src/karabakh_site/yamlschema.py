@@ -245,7 +245,8 @@ def load_yaml(path: Path, schema: Schema, text: str | None = None) -> Any:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SiteError("file is not valid UTF-8", path, offset=exc.start) from exc
-    loader = yaml.SafeLoader(text)
+    # libyaml's C parser when PyYAML has it: the same nodes and marks, many times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,53 @@
+"""Classify and extract, one source at a time: sections, names, figures, diplomacy.
+
+Everything here depends on one source and the rules only, never on the other
+sources, so each source's analysis can be computed in its own process and
+kept in the build cache until the source or the rules change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import entities
+from .config import SectionRules
+from .diplomacy import DiplomacyRules, DiplomaticItem, find_diplomacy
+from .entities import Gazetteer, Mention
+from .figures import Figure, FigureRules, find_figures
+from .model import Source
+from .sections import Layout, layout_source
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules an analysis follows (all from content/)."""
+
+    sections: SectionRules
+    figures: FigureRules
+    diplomacy: DiplomacyRules
+    gazetteer: Gazetteer
+
+
+@dataclass(frozen=True)
+class SourceAnalysis:
+    layout: Layout  # section and paragraph of each narrative sentence
+    mentions: tuple[tuple[Mention, ...], ...]  # names in each narrative sentence
+    figures: tuple[tuple[Figure, ...], ...]  # stated figures in each narrative sentence
+    diplomacy: tuple[tuple[int, DiplomaticItem], ...]  # (sentence index, item)
+
+
+def analyse(source: Source, rules: Rules, forced: dict[int, str] | None = None) -> SourceAnalysis:
+    body = source.body
+    years = entities.sentence_years(body)
+    return SourceAnalysis(
+        layout=layout_source(body, rules.sections, forced),
+        mentions=tuple(
+            tuple(entities.find_mentions(s.text, year, rules.gazetteer))
+            for s, year in zip(body, years, strict=True)
+        ),
+        figures=tuple(
+            tuple(find_figures(s.text, s.dates, body[i - 1].text if i else None, rules.figures))
+            for i, s in enumerate(body)
+        ),
+        diplomacy=tuple(find_diplomacy([(s.text, s.dates) for s in body], rules.diplomacy)),
+    )

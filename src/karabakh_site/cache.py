@@ -1,0 +1,135 @@
+"""What a rebuild can reuse: a fingerprint of all inputs, and parsed sources.
+
+- The fingerprint hashes the package's own code and every file in the seeds,
+  content and templates folders. When it equals the one stored with the last
+  build, and that build's files are untouched, there is nothing to do.
+- Parsed sources are kept in the cache folder under a key made of the seed's
+  bytes, its sidecar, the parse settings and the code, so an edit to one seed
+  re-parses that seed only. Entries no build used are removed.
+
+The output never depends on the cache: a build from the cache is byte for byte
+a clean build (the tests check this after each kind of change).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_version() -> str:
+    """A hash of the package's source: a new version invalidates everything cached."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(*folders: Path, extra: str = "") -> str:
+    """A hash of every file (name and bytes) under the given folders, and of the code."""
+    digest = hashlib.sha256(code_version().encode() + extra.encode())
+    for folder in folders:
+        digest.update(b"\0folder\0" + str(folder).encode())
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _manifest_path(cache_dir: Path, out: Path) -> Path:
+    name = hashlib.sha256(str(out.absolute()).encode()).hexdigest()[:16]
+    return cache_dir / "builds" / f"{name}.json"
+
+
+def record_build(cache_dir: Path, out: Path, fingerprint_: str,
+                 files: dict[str, tuple[int, int]], warnings: list[str]) -> None:
+    """Remember what was built into `out`: the inputs' fingerprint, the warnings, and
+    each file's size and modification time (kept in the cache, not in the output)."""
+    record = {"fingerprint": fingerprint_, "warnings": warnings, "files": files}
+    path = _manifest_path(cache_dir, out)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+
+
+def up_to_date(cache_dir: Path, out: Path, fingerprint_: str) -> list[str] | None:
+    """The last build's warnings if `out` holds the build of exactly these inputs,
+    untouched since; None if it must be built again."""
+    try:
+        recorded = json.loads(_manifest_path(cache_dir, out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not fingerprint_ or recorded.get("fingerprint") != fingerprint_:
+        return None
+    files = recorded.get("files", {})
+    for rel, (size, mtime) in files.items():
+        try:
+            stat = (out / rel).stat()
+        except OSError:
+            return None
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
+            return None
+    present = sum(1 for p in out.rglob("*") if p.is_file() and p.name != ".karabakh-site")
+    return list(recorded.get("warnings", [])) if present == len(files) else None
+
+
+class Cache:
+    """Pickled values in a folder, one file per key."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str):
+        if self.folder is None:
+            return None
+        self.used.add(key)
+        try:
+            with self._path(key).open("rb") as fh:
+                value = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value) -> None:
+        if self.folder is None:
+            return
+        self.used.add(key)
+        path = self._path(key)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+
+    def sweep(self) -> None:
+        """Remove entries this build did not use."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("??/*.pickle"):
+            if path.stem not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def key(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,87 @@
+"""Using every core: run independent jobs in forked copies of this process.
+
+A forked child inherits everything the parent has built (the site model,
+compiled templates), so nothing has to be sent to it; only the results come
+back, pickled through a pipe. The parent takes its own share of the jobs.
+Where fork is not available, or threads are running (`serve`), or there is
+too little work, the jobs simply run here, one after another. Either way the
+results are the same, in the same order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_all(
+    jobs: Sequence[Callable[[], T]], workers: int | None = None, minimum: int = 8
+) -> list[T]:
+    """The results of `jobs`, in order, computed by up to `workers` processes."""
+    workers = min(workers or cores(), len(jobs))
+    if (
+        workers < 2
+        or len(jobs) < minimum
+        or not hasattr(os, "fork")
+        or threading.active_count() > 1
+    ):
+        return [job() for job in jobs]
+    gc.freeze()  # children then leave the inherited objects' memory pages shared
+    children = []
+    try:
+        for w in range(1, workers):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                os.close(read)
+                _child(jobs, range(w, len(jobs), workers), write)
+            os.close(write)
+            children.append((pid, read))
+        results: list = [None] * len(jobs)
+        for i in range(0, len(jobs), workers):
+            results[i] = jobs[i]()
+        for w, (pid, read) in enumerate(children, start=1):
+            with os.fdopen(read, "rb") as pipe:
+                outcome, payload = pickle.load(pipe)
+            os.waitpid(pid, 0)
+            children[w - 1] = (0, -1)
+            if outcome == "error":
+                raise payload
+            for i, value in zip(range(w, len(jobs), workers), payload, strict=True):
+                results[i] = value
+        return results
+    finally:
+        gc.unfreeze()
+        for pid, read in children:  # after a failure: stop whatever still runs
+            if pid:
+                with contextlib.suppress(OSError):
+                    os.close(read)
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+
+
+def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:  # pragma: no cover
+    code = 0
+    try:
+        try:
+            message = ("ok", [jobs[i]() for i in indices])
+        except Exception as exc:  # sent to the parent, which raises it
+            message = ("error", exc)
+        with os.fdopen(write, "wb") as pipe:
+            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)

@@ -1,0 +1,93 @@
+"""Incremental builds: after each kind of change, byte for byte what a clean build makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from karabakh_site.cli import main
+
+
+def build(project: Path, out: str, capsys, *extra: str) -> str:
+    code = main(
+        [
+            "build",
+            "--seeds",
+            str(project / "seeds"),
+            "--content",
+            str(project / "content"),
+            "--templates",
+            str(project / "templates"),
+            "--out",
+            str(project / out),
+            "--verbose",
+            *extra,
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured.out
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def edit_seed(project: Path) -> None:
+    seed = project / "seeds" / "002_9276acad1e55b4fe.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8") + " In 1995 a new sentence was added.", encoding="utf-8"
+    )
+
+
+def edit_rules(project: Path) -> None:
+    rules = project / "content" / "sections.yaml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace("switch_penalty: 2.5", "switch_penalty: 3.0"),
+        encoding="utf-8",
+    )
+
+
+def edit_template(project: Path) -> None:
+    template = project / "templates" / "entity.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("<h1>", '<h1 class="name">', 1),
+        encoding="utf-8",
+    )
+
+
+def edit_gazetteer(project: Path) -> None:
+    gazetteer = project / "content" / "entities.yaml"
+    text = gazetteer.read_text(encoding="utf-8")
+    assert "aliases: [Shushi, Şuşa]" in text
+    gazetteer.write_text(
+        text.replace("aliases: [Shushi, Şuşa]", "aliases: [Şuşa]"), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("change", [edit_seed, edit_rules, edit_template, edit_gazetteer])
+def test_incremental_build_equals_clean_build(project_copy, capsys, change):
+    build(project_copy, "build", capsys)  # fills the cache
+    change(project_copy)
+    summary = build(project_copy, "build", capsys)
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(project_copy / "build") == files(project_copy / "clean")
+    if change is edit_seed:
+        # the two unchanged seeds were neither parsed nor analysed again
+        assert "reused 4 parsed or analysed sources" in summary
+    if change is edit_template:
+        assert "reused 6 parsed or analysed sources" in summary
+
+
+def test_unchanged_inputs_are_not_built_again(project_copy, capsys):
+    build(project_copy, "build", capsys)
+    assert "is up to date" in build(project_copy, "build", capsys)
+    # A file touched in the output means it is built again.
+    (project_copy / "build" / "index.html").write_text("edited by hand")
+    assert "built" in build(project_copy, "build", capsys)
+    assert "edited by hand" not in (project_copy / "build" / "index.html").read_text()
