@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from karabakh_site.build import BuildResult, build_site
+from karabakh_site.build import BuildResult, run_build
 from karabakh_site.config import load_content
 from karabakh_site.documents import build_source
 from karabakh_site.loader import load_seeds
 from karabakh_site.model import Source
-from karabakh_site.writer import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -43,16 +42,15 @@ def sources(content) -> dict[str, Source]:
 
 
 @pytest.fixture(scope="session")
-def real_build() -> BuildResult:
-    return build_site(SEEDS, CONTENT, TEMPLATES)
+def real_build(tmp_path_factory) -> BuildResult:
+    """The real seeds built and written to a folder, as `make build` does."""
+    out = tmp_path_factory.mktemp("site") / "build"
+    return run_build(SEEDS, CONTENT, TEMPLATES, out)
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, real_build) -> Path:
-    """The real seeds built and written to a folder, as `make build` does."""
-    out = tmp_path_factory.mktemp("site") / "build"
-    write_site(real_build.files, out)
-    return out
+def built_site(real_build) -> Path:
+    return real_build.out
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,8 +50,27 @@ SLOW_WRITES = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.0])
-def test_build_killed_mid_way_leaves_previous_site_intact(project_copy, delay):
+@pytest.fixture(scope="module")
+def slow_build_seconds(tmp_path_factory) -> float:
+    """How long a build with slowed-down writes takes here, start to finish."""
+    from conftest import ROOT
+
+    project = tmp_path_factory.mktemp("timing")
+    for name in ("seeds", "content", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", SLOW_WRITES, *build_args(project), "--no-cache"],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.4, 0.6, 0.8])
+def test_build_killed_mid_way_leaves_previous_site_intact(
+    project_copy, slow_build_seconds, fraction
+):
     subprocess.run(
         [sys.executable, "-m", "karabakh_site", *build_args(project_copy)],
         check=True,
@@ -60,11 +80,11 @@ def test_build_killed_mid_way_leaves_previous_site_intact(project_copy, delay):
     seed = project_copy / "seeds" / "001_6e4f82572dc41e76.txt"
     seed.write_text(seed.read_text(encoding="utf-8") + " An added sentence.", encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_WRITES, *build_args(project_copy)],
+        [sys.executable, "-c", SLOW_WRITES, *build_args(project_copy), "--no-cache"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(delay)
+    time.sleep(slow_build_seconds * fraction)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert snapshot(project_copy / "build") == before

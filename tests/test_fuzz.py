@@ -15,14 +15,13 @@ from hypothesis import strategies as st
 from conftest import CONTENT, TEMPLATES
 from helpers import make_source
 from karabakh_site.backmatter import body_end
-from karabakh_site.build import build_site
+from karabakh_site.build import run_build
 from karabakh_site.check import check_site
 from karabakh_site.config import load_content
 from karabakh_site.dates import find_dates, resolve_dates
 from karabakh_site.errors import SiteError
 from karabakh_site.sections import layout_source
 from karabakh_site.sentences import display_text, split_sentences
-from karabakh_site.writer import write_site
 
 SCALE = int(os.environ.get("KARABAKH_FUZZ_SCALE", "1"))
 PARSE_EXAMPLES = 2500 * SCALE
@@ -117,19 +116,18 @@ def test_whole_builds_escape_everything_and_check_clean(tmp_path_factory, docume
     seeds.mkdir()
     for n, text in enumerate(documents):
         (seeds / f"doc{n}.txt").write_text(text, encoding="utf-8")
+    out = root / "site"
     try:
-        result = build_site(seeds, CONTENT, TEMPLATES)
+        run_build(seeds, CONTENT, TEMPLATES, out)
     except SiteError as exc:
         # Only input that really is unusable may fail, and with a message naming the file.
         assert "seeds" in str(exc) and ("empty" in str(exc) or "binary" in str(exc))
         assert any(not t.strip().lstrip("\ufeff").strip() or "\x00" in t for t in documents)
         return
-    out = root / "site"
-    write_site(result.files, out)
     report = check_site(out, seeds)
     assert report.errors == []
     pages = {
-        name: data.decode("utf-8") for name, data in result.files.items() if name.endswith(".html")
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*.html")
     }
     for name, html in pages.items():
         active = ActiveMarkup()

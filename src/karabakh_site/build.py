@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,22 +16,24 @@ from .config import ParseSettings, load_content
 from .documents import build_source
 from .entities import load_gazetteer
 from .errors import SiteError
-from .export import export_data
+from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
-from .render import render_site
+from .render import render_jobs
 from .timeline import verify_quotes
 from .workers import run_all
-from .writer import write_site
+from .writer import Staging
 
 
 @dataclass
 class BuildResult:
     site: Site
-    files: dict[str, bytes]
+    seed_texts: dict[str, str]  # file name → decoded text, for the exports' span hashes
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # parsed sources and analyses taken from the cache
     computed: int = 0  # … and computed afresh
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: size, mtime
+    out: Path | None = None  # where it was written
 
     @property
     def pages(self) -> int:
@@ -51,7 +54,7 @@ class BuildResult:
 def build_site(
     seeds: Path, content: Path, templates: Path, cache: Cache | None = None
 ) -> BuildResult:
-    """Everything but writing: returns the files the site consists of."""
+    """Everything but writing: the site model, from the inputs."""
     cache = cache or Cache(None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -78,11 +81,13 @@ def build_site(
     lap("analyse")
     site = assemble(sources, analyses, config, warnings, gazetteer)
     lap("assemble")
-    files = render_site(site, templates)
-    files.update(export_data(site, {seed.name: seed.text for seed in seed_files}))
-    lap("render")
-    return BuildResult(site=site, files=files, timings=timings, reused=cache.hits,
-                       computed=cache.misses if cache.folder else len(sources) * 2)
+    return BuildResult(
+        site=site,
+        seed_texts={seed.name: seed.text for seed in seed_files},
+        timings=timings,
+        reused=cache.hits,
+        computed=cache.misses if cache.folder else len(sources) * 2,
+    )
 
 
 def _parse(
@@ -153,9 +158,27 @@ def run_build(
             + "\n  ".join(result.site.warnings)
         )
     clock = time.perf_counter()
-    listing = write_site(result.files, out)
+    with Staging(out) as staging:
+        write_output(result, templates, staging.write)
+        result.timings["render"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        result.files = staging.commit()
+        result.out = out
     if cache_dir is not None and fingerprint:
-        record_build(cache_dir, out, fingerprint, listing, result.site.warnings)
+        record_build(cache_dir, out, fingerprint, result.files, result.site.warnings)
     cache.sweep()
     result.timings["write"] = time.perf_counter() - clock
     return result
+
+
+def write_output(result: BuildResult, templates: Path, write: Callable[[str, bytes], int]) -> None:
+    """Render the pages and the data exports, each file written as soon as it is made, on
+    every core (workers write their files themselves; only sizes come back)."""
+    jobs = [*render_jobs(result.site, templates), *export_jobs(result.site, result.seed_texts)]
+    run_all(
+        [functools.partial(_make_and_write, make, path, write) for path, make in jobs], minimum=40
+    )
+
+
+def _make_and_write(make: Callable[[], bytes], path: str, write: Callable[[str, bytes], int]):
+    return write(path, make())

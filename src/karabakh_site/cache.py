@@ -50,8 +50,13 @@ def _manifest_path(cache_dir: Path, out: Path) -> Path:
     return cache_dir / "builds" / f"{name}.json"
 
 
-def record_build(cache_dir: Path, out: Path, fingerprint_: str,
-                 files: dict[str, tuple[int, int]], warnings: list[str]) -> None:
+def record_build(
+    cache_dir: Path,
+    out: Path,
+    fingerprint_: str,
+    files: dict[str, tuple[int, int]],
+    warnings: list[str],
+) -> None:
     """Remember what was built into `out`: the inputs' fingerprint, the warnings, and
     each file's size and modification time (kept in the cache, not in the output)."""
     record = {"fingerprint": fingerprint_, "warnings": warnings, "files": files}

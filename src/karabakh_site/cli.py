@@ -154,8 +154,10 @@ def _build(args) -> int:
     if args.verbose:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms")
-        print(f"  reused {result.reused} parsed or analysed sources from the cache, "
-              f"computed {result.computed}")
+        print(
+            f"  reused {result.reused} parsed or analysed sources from the cache, "
+            f"computed {result.computed}"
+        )
     return 0
 
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable
 
 from . import dates
 from .assemble import ALL_ROLES, NarrativeSentence, QuoteIndex, Site
@@ -26,21 +27,21 @@ def span_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def export_data(site: Site, seed_texts: dict[str, str]) -> dict[str, bytes]:
-    out = {
-        "data/sources.json": _dump(_sources(site)),
-        "data/sections.json": _dump(_sections(site)),
-        "data/timeline.json": _dump(_timeline(site)),
-        "data/sentences.json": _dump(_sentences(site, seed_texts)),
-        "data/entities.json": _dump(_entities(site)),
-        "data/bibliography.json": _dump(_bibliography(site)),
-        "data/citations.json": _dump(_citations(site)),
-        "data/facts.json": _dump(_facts(site)),
-        "data/figures.json": _dump(figures := _figures(site)),
-        "data/figures.csv": _csv(figures),
-        "data/diplomacy.json": _dump(_diplomacy(site)),
-    }
-    return out
+def export_jobs(site: Site, seed_texts: dict[str, str]) -> list[tuple[str, Callable[[], bytes]]]:
+    """(path, function making it) for each data export."""
+    return [
+        ("data/sources.json", lambda: _dump(_sources(site))),
+        ("data/sections.json", lambda: _dump(_sections(site))),
+        ("data/timeline.json", lambda: _dump(_timeline(site))),
+        ("data/sentences.json", lambda: _dump(_sentences(site, seed_texts))),
+        ("data/entities.json", lambda: _dump(_entities(site))),
+        ("data/bibliography.json", lambda: _dump(_bibliography(site))),
+        ("data/citations.json", lambda: _dump(_citations(site))),
+        ("data/facts.json", lambda: _dump(_facts(site))),
+        ("data/figures.json", lambda: _dump(_figures(site))),
+        ("data/figures.csv", lambda: _csv(_figures(site))),
+        ("data/diplomacy.json", lambda: _dump(_diplomacy(site))),
+    ]
 
 
 def _sources(site: Site) -> list[dict]:

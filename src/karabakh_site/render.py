@@ -38,7 +38,6 @@ from .dates import MONTH_NAMES
 from .errors import SiteError
 from .model import Sentence
 from .timeline import Event
-from .workers import run_all
 
 ASSETS = "assets"
 NOT_FOUND = "404.html"
@@ -611,10 +610,8 @@ def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, i
     return found
 
 
-def render_site(site: Site, templates: Path, workers: int | None = None) -> dict[str, bytes]:
-    """All files of the site, rendered on every core (see `workers.run_all`)."""
+def render_jobs(site: Site, templates: Path) -> list[tuple[str, Callable[[], bytes]]]:
+    """(path, function making it) for every page and asset, templates compiled first."""
     renderer = Renderer(site, templates)
     renderer.compile_templates()
-    jobs = renderer.jobs()
-    made = run_all([make for _, make in jobs], workers, minimum=40)
-    return {path: data for (path, _), data in zip(jobs, made, strict=True)}
+    return renderer.jobs()

@@ -11,6 +11,8 @@ results are the same, in the same order.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import os
 import pickle
@@ -73,6 +75,7 @@ def run_all(
 
 
 def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:  # pragma: no cover
+    _die_with_parent()
     code = 0
     try:
         try:
@@ -85,3 +88,14 @@ def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:
         code = 1
     finally:
         os._exit(code)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """On Linux, have the kernel kill this worker if the build that forked it is killed, so a
+    killed build leaves no worker writing on."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
