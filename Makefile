@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
+# Byte-compiled once here, so that builds start fast even where PYTHONDONTWRITEBYTECODE is set.
 build: $(STAMP)
+	$(BIN)/python -m compileall -q src/karabakh_site
 	$(BIN)/karabakh-site build
 
 test: $(STAMP)
@@ -29,9 +31,13 @@ check: build
 serve: $(STAMP)
 	$(BIN)/karabakh-site serve --port $(PORT)
 
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .ruff_cache .hypothesis

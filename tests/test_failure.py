@@ -183,3 +183,51 @@ def test_serve_survives_a_broken_edit(server):
     assert status == 200  # the last good site is still served
     template.write_text(good.replace("<h1>", "<h1 data-edited>", 1), encoding="utf-8")
     assert wait_for(lambda: b"data-edited" in get(port, "/war-1992.html")[1])
+
+
+def events(port: int, count: int, timeout: float = 60) -> list[dict]:
+    """The first `count` build states the live-reload stream sends."""
+    import json
+
+    found: list[dict] = []
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+        conn.sendall(b"GET /__live__/events HTTP/1.0\r\nHost: x\r\n\r\n")
+        buffer = b""
+        while len(found) < count:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            found += [json.loads(line[6:]) for line in lines if line.startswith(b"data: ")]
+    return found
+
+
+def test_serve_reloads_pages_and_shows_a_broken_build(server):
+    project, port, _ = server
+    status, page = get(port, "/war-1992.html")
+    assert status == 200 and b'<script src="/__live__/live.js"></script></body>' in page
+    on_disk = (project / "build" / "war-1992.html").read_bytes()
+    assert b"__live__" not in on_disk  # added when served, never written to the site
+    status, script = get(port, "/__live__/live.js")
+    assert status == 200 and b"location.reload()" in script and b"EventSource" in script
+    [first] = events(port, 1)
+    assert first["error"] is None
+
+    template = project / "templates" / "section.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{% endif %}", "{% endiff %}", 1), encoding="utf-8")
+    assert wait_for(lambda: events(port, 1)[0]["error"] is not None)
+    state = events(port, 1)[0]
+    assert "section.html" in state["error"] and "endiff" in state["error"]
+    assert state["generation"] == first["generation"]  # pages keep the last good build
+
+    template.write_text(good, encoding="utf-8")
+    assert wait_for(lambda: events(port, 1)[0]["error"] is None)
+    assert events(port, 1)[0]["generation"] == first["generation"] + 1  # open pages reload
+
+
+def test_serve_answers_missing_pages_with_the_sites_404_page(server):
+    _, port, _ = server
+    status, body = get(port, "/no-such-page.html")
+    assert status == 404 and b"Page not found" in body

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import entities
-from .config import SectionRules
+from .config import Placement, SectionRules
 from .diplomacy import DiplomacyRules, DiplomaticItem, find_diplomacy
 from .entities import Gazetteer, Mention
 from .figures import Figure, FigureRules, find_figures
-from .model import Source
+from .model import QuoteIndex, Source
 from .sections import Layout, layout_source
 
 
@@ -26,6 +26,7 @@ class Rules:
     figures: FigureRules
     diplomacy: DiplomacyRules
     gazetteer: Gazetteer
+    placements: tuple[Placement, ...] = ()  # sentences a maintainer put in a section
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,11 @@ class SourceAnalysis:
     diplomacy: tuple[tuple[int, DiplomaticItem], ...]  # (sentence index, item)
 
 
-def analyse(source: Source, rules: Rules, forced: dict[int, str] | None = None) -> SourceAnalysis:
+def analyse(source: Source, rules: Rules) -> SourceAnalysis:
     body = source.body
     years = entities.sentence_years(body)
     return SourceAnalysis(
-        layout=layout_source(body, rules.sections, forced),
+        layout=layout_source(body, rules.sections, placed_sections(source, rules.placements)),
         mentions=tuple(
             tuple(entities.find_mentions(s.text, year, rules.gazetteer))
             for s, year in zip(body, years, strict=True)
@@ -51,3 +52,16 @@ def analyse(source: Source, rules: Rules, forced: dict[int, str] | None = None) 
         ),
         diplomacy=tuple(find_diplomacy([(s.text, s.dates) for s in body], rules.diplomacy)),
     )
+
+
+def placed_sections(source: Source, placements: tuple[Placement, ...]) -> dict[int, str]:
+    """Body positions of the sentences a maintainer put in a section (corrections.yaml)."""
+    if not placements:
+        return {}
+    quotes = QuoteIndex([source])
+    position = {s.id: i for i, s in enumerate(source.body)}
+    return {
+        position[sentence.id]: item.section
+        for item in placements
+        for sentence in quotes.find(item.quote)
+    }

@@ -7,7 +7,6 @@ key facts tied to the sentences that support them. Pure: no I/O.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -21,7 +20,7 @@ from .documents import slugify
 from .entities import Entity, Gazetteer, Mention
 from .errors import SiteError
 from .figures import Figure, FigureRules, side_of
-from .model import Sentence, Source
+from .model import QuoteIndex, Sentence, Source
 from .references import Work
 from .timeline import Event, timeline_events
 
@@ -221,6 +220,7 @@ def assemble(
     primary_of = _primaries(sources)
     warnings = [] if warnings is None else warnings
     quotes = QuoteIndex(sources)
+    _placement_warnings(quotes, content, warnings)
     excluded = _exclusions(quotes, content, warnings)
     analysis_of = {source.file: a for source, a in zip(sources, analyses, strict=True)}
     body_index = {(s.seed, s.id): i for source in sources for i, s in enumerate(source.body)}
@@ -464,41 +464,6 @@ def _primaries(sources: list[Source]) -> dict[str, tuple[str, str]]:
 ALL_ROLES = ("body", "back", "meta")
 
 
-class QuoteIndex:
-    """Finds the sentences holding a quote quickly, however many quotes and sentences."""
-
-    def __init__(self, sources: list[Source]):
-        self.sentences = [s for source in sources for s in source.sentences]
-        self._joined: dict[tuple[str, ...], tuple[str, list[int], list[Sentence]]] = {}
-
-    def _index(self, roles: tuple[str, ...]):
-        if roles not in self._joined:
-            chosen = [s for s in self.sentences if s.role in roles]
-            starts, pos = [], 0
-            for s in chosen:
-                starts.append(pos)
-                pos += len(s.text) + 1
-            self._joined[roles] = ("\n".join(s.text for s in chosen), starts, chosen)
-        return self._joined[roles]
-
-    def texts(self, roles: tuple[str, ...]) -> list[str]:
-        return [s.text for s in self._index(roles)[2]]
-
-    def find(self, quote: str, roles: tuple[str, ...] = ("body",)) -> list[Sentence]:
-        """Sentences containing `quote` (whitespace-insensitive), in source order."""
-        wanted = " ".join(quote.split())
-        if not wanted or "\n" in wanted:
-            return []
-        joined, starts, chosen = self._index(roles)
-        found: list[Sentence] = []
-        at = joined.find(wanted)
-        while at != -1:
-            i = bisect.bisect_right(starts, at) - 1
-            found.append(chosen[i])
-            at = joined.find(wanted, starts[i] + len(chosen[i].text) + 1)
-        return found
-
-
 def _locate(quotes: QuoteIndex, quote: str, what: str, path, line: int, warnings: list[str]):
     """The sentences a maintainer's quote points at; a warning if there are none.
 
@@ -528,18 +493,11 @@ def _exclusions(quotes: QuoteIndex, content: Content, warnings: list[str]) -> di
     return out
 
 
-def placements(
-    sources: list[Source], content: Content, warnings: list[str]
-) -> dict[str, dict[int, str]]:
-    """Sentences a maintainer put in a section (corrections.yaml), by source and position."""
-    forced: dict[str, dict[int, str]] = defaultdict(dict)
+def _placement_warnings(quotes: QuoteIndex, content: Content, warnings: list[str]) -> None:
+    """Placements are applied per source by the analysis; here only the ones no source has."""
     path = content.root / "corrections.yaml"
-    quotes = QuoteIndex(sources)
-    position = {(s.seed, s.id): i for source in sources for i, s in enumerate(source.body)}
     for item in content.corrections.placements:
-        for sentence in _locate(quotes, item.quote, "placement", path, item.line, warnings):
-            forced[sentence.seed][position[(sentence.seed, sentence.id)]] = item.section
-    return dict(forced)
+        _locate(quotes, item.quote, "placement", path, item.line, warnings)
 
 
 def _check_addresses(sources: list[Source], content: Content, gazetteer: Gazetteer) -> None:

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+
 from .analysis import Rules, SourceAnalysis, analyse
-from .assemble import Site, assemble, placements
+from .assemble import Site, assemble
 from .cache import Cache, code_version, record_build
 from .cache import key as cache_key
 from .config import ParseSettings, load_content
@@ -19,9 +21,9 @@ from .errors import SiteError
 from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
-from .render import render_jobs
+from .render import load_templates, render_jobs
 from .timeline import verify_quotes
-from .workers import run_all
+from .workers import cores, run_all
 from .writer import Staging
 
 
@@ -29,6 +31,7 @@ from .writer import Staging
 class BuildResult:
     site: Site
     seed_texts: dict[str, str]  # file name → decoded text, for the exports' span hashes
+    templates: jinja2.Environment  # every template compiled
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # parsed sources and analyses taken from the cache
     computed: int = 0  # … and computed afresh
@@ -39,22 +42,31 @@ class BuildResult:
     def pages(self) -> int:
         return sum(1 for name in self.files if name.endswith(".html"))
 
-    def summary(self, out: Path) -> str:
+    def summary(self, out: Path, seconds: float) -> str:
+        """One line: what was built, from what, with how many warnings, how fast."""
         site = self.site
         sentences = sum(page.sentence_count for page in site.sections)
-        seconds = sum(self.timings.values())
-        warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
         return (
-            f"built {self.pages} pages from {len(site.sources)} sources "
-            f"({sentences} narrative sentences, {len(site.timeline)} timeline entries) "
-            f"into {out} in {seconds:.2f} s{warnings}"
+            f"built {self.pages} pages into {out} from {len(site.sources)} sources: "
+            f"{sentences} narrative sentences, {len(site.timeline)} timeline events, "
+            f"{len(site.figures)} figures, {len(site.entities)} entities, "
+            f"{len(site.warnings)} warnings; {seconds:.2f} s"
         )
 
 
+def _quiet(message: str) -> None:
+    pass
+
+
 def build_site(
-    seeds: Path, content: Path, templates: Path, cache: Cache | None = None
+    seeds: Path,
+    content: Path,
+    templates: Path,
+    cache: Cache | None = None,
+    progress: Callable[[str], None] = _quiet,
 ) -> BuildResult:
-    """Everything but writing: the site model, from the inputs."""
+    """Everything but writing: the site model, from the inputs, and the compiled templates.
+    `progress` is told what each long stage is about to do."""
     cache = cache or Cache(None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -73,67 +85,85 @@ def build_site(
     )
     config = replace(config, timeline=timeline_rules)
     lap("load")
-    sources, keys = _parse(seed_files, config.parse_settings, cache)
-    lap("parse")
-    rules = Rules(config.sections, config.figures, config.diplomacy, gazetteer)
-    forced = placements(sources, config, warnings)
-    analyses = _analyse(sources, keys, rules, forced, cache)
-    lap("analyse")
+    rules = Rules(
+        config.sections, config.figures, config.diplomacy, gazetteer, config.corrections.placements
+    )
+    compiled: list[jinja2.Environment] = []
+    sources, analyses = _parse_and_analyse(
+        seed_files,
+        config.parse_settings,
+        rules,
+        cache,
+        meanwhile=lambda: compiled.append(load_templates(templates, cache.folder_for("templates"))),
+        progress=progress,
+    )
+    lap("parse and analyse")
+    progress("assembling the site model")
     site = assemble(sources, analyses, config, warnings, gazetteer)
     lap("assemble")
     return BuildResult(
         site=site,
         seed_texts={seed.name: seed.text for seed in seed_files},
+        templates=compiled[0],
         timings=timings,
         reused=cache.hits,
         computed=cache.misses if cache.folder else len(sources) * 2,
     )
 
 
-def _parse(
-    seed_files: list[SeedFile], settings: ParseSettings, cache: Cache
-) -> tuple[list[Source], list[str]]:
-    """Each seed parsed, from the cache when the same bytes were parsed the same way before;
-    and the cache key of each, which stands for everything the source depends on."""
+def _parse_and_analyse(
+    seed_files: list[SeedFile],
+    settings: ParseSettings,
+    rules: Rules,
+    cache: Cache,
+    meanwhile: Callable[[], object],
+    progress: Callable[[str], None],
+) -> tuple[list[Source], list[SourceAnalysis]]:
+    """Each seed parsed and analysed, one process per core, largest seeds first; from the
+    cache when the same bytes were parsed (and analysed by the same rules) before. Every
+    source's analysis depends on that source and the rules only."""
     version = code_version()
+    rules_key = cache_key("rules", version, rules)
     keys = [
         cache_key("source", version, seed.name, seed.sha256, seed.meta, settings)
         for seed in seed_files
     ]
-    sources = [cache.get(k) for k in keys]
-    missing = [i for i, source in enumerate(sources) if source is None]
-    parsed = run_all([functools.partial(build_source, seed_files[i], settings) for i in missing])
-    for i, source in zip(missing, parsed, strict=True):
-        sources[i] = source
-        cache.put(keys[i], source)
-    return sources, keys
-
-
-def _analyse(
-    sources: list[Source],
-    keys: list[str],
-    rules: Rules,
-    forced: dict[str, dict[int, str]],
-    cache: Cache,
-) -> list[SourceAnalysis]:
-    """Each source analysed, from the cache unless the source or the rules changed."""
-    rules_key = cache_key("rules", code_version(), rules)
-    analysis_keys = [
-        cache_key("analysis", key, rules_key, sorted(forced.get(source.file, {}).items()))
-        for source, key in zip(sources, keys, strict=True)
-    ]
+    analysis_keys = [cache_key("analysis", key, rules_key) for key in keys]
     analyses = [cache.get(k) for k in analysis_keys]
-    missing = [i for i, a in enumerate(analyses) if a is None]
+    sources = [cache.get(k) for k in keys]
+    missing = [i for i, analysis in enumerate(analyses) if analysis is None or sources[i] is None]
+    missing.sort(key=lambda i: -len(seed_files[i].text))
+    characters = sum(len(seed_files[i].text) for i in missing)
+    cached = (
+        f"; {len(seed_files) - len(missing)} from the cache"
+        if len(missing) < len(seed_files)
+        else ""
+    )
+    progress(
+        f"parsing and analysing {len(missing)} sources ({characters:,} characters{cached}) "
+        f"on {cores()} cores"
+    )
     done = run_all(
         [
-            functools.partial(analyse, sources[i], rules, forced.get(sources[i].file))
+            functools.partial(_source_job, seed_files[i], sources[i], settings, rules)
             for i in missing
-        ]
+        ],
+        minimum=2,
+        meanwhile=meanwhile,
     )
-    for i, analysis in zip(missing, done, strict=True):
-        analyses[i] = analysis
+    for i, (source, analysis) in zip(missing, done, strict=True):
+        if sources[i] is None:
+            cache.put(keys[i], source)
         cache.put(analysis_keys[i], analysis)
-    return analyses
+        sources[i], analyses[i] = source, analysis
+    return sources, analyses
+
+
+def _source_job(
+    seed: SeedFile, source: Source | None, settings: ParseSettings, rules: Rules
+) -> tuple[Source, SourceAnalysis]:
+    source = source or build_source(seed, settings)
+    return source, analyse(source, rules)
 
 
 def run_build(
@@ -144,6 +174,7 @@ def run_build(
     strict: bool = False,
     cache_dir: Path | None = None,
     fingerprint: str | None = None,
+    progress: Callable[[str], None] = _quiet,
 ) -> BuildResult:
     """Build and write; with `strict`, any warning fails the build before anything is written.
 
@@ -151,7 +182,7 @@ def run_build(
     recorded with the output so that an unchanged rebuild can be skipped.
     """
     cache = Cache(cache_dir)
-    result = build_site(seeds, content, templates, cache)
+    result = build_site(seeds, content, templates, cache, progress)
     if strict and result.site.warnings:
         raise SiteError(
             f"{len(result.site.warnings)} warning(s) and --strict:\n  "
@@ -159,7 +190,7 @@ def run_build(
         )
     clock = time.perf_counter()
     with Staging(out) as staging:
-        write_output(result, templates, staging.write)
+        write_output(result, templates, staging.write, progress)
         result.timings["render"] = time.perf_counter() - clock
         clock = time.perf_counter()
         result.files = staging.commit()
@@ -171,10 +202,19 @@ def run_build(
     return result
 
 
-def write_output(result: BuildResult, templates: Path, write: Callable[[str, bytes], int]) -> None:
+def write_output(
+    result: BuildResult,
+    templates: Path,
+    write: Callable[[str, bytes], int],
+    progress: Callable[[str], None] = _quiet,
+) -> None:
     """Render the pages and the data exports, each file written as soon as it is made, on
     every core (workers write their files themselves; only sizes come back)."""
-    jobs = [*render_jobs(result.site, templates), *export_jobs(result.site, result.seed_texts)]
+    jobs = [
+        *render_jobs(result.site, result.templates, templates),
+        *export_jobs(result.site, result.seed_texts),
+    ]
+    progress(f"rendering and writing {len(jobs)} files on {cores()} cores")
     run_all(
         [functools.partial(_make_and_write, make, path, write) for path, make in jobs], minimum=40
     )

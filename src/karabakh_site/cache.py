@@ -45,6 +45,11 @@ def fingerprint(*folders: Path, extra: str = "") -> str:
     return digest.hexdigest()
 
 
+def default_cache_dir(out: Path) -> Path:
+    """Where builds into `out` keep what the next build can reuse."""
+    return out.absolute().parent / ".cache" / "karabakh-site"
+
+
 def _manifest_path(cache_dir: Path, out: Path) -> Path:
     name = hashlib.sha256(str(out.absolute()).encode()).hexdigest()[:16]
     return cache_dir / "builds" / f"{name}.json"
@@ -95,6 +100,10 @@ class Cache:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+
+    def folder_for(self, name: str) -> Path | None:
+        """A subfolder of the cache for another kind of entry (None without a cache)."""
+        return self.folder / name if self.folder is not None else None
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from .errors import SiteError
@@ -103,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     args = _parser().parse_args(argv)
+    args.started = started
     try:
         if args.command == "build":
             return _build(args)
@@ -124,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
-    from .cache import fingerprint, up_to_date
+    from .cache import default_cache_dir, fingerprint, up_to_date
 
     stamp = fingerprint(args.seeds, args.content, args.templates)
-    cache_dir = None if args.no_cache else (args.cache or default_cache(args.out))
+    cache_dir = None if args.no_cache else (args.cache or default_cache_dir(args.out))
     if cache_dir is not None:
         warnings = up_to_date(cache_dir, args.out, stamp)
         if warnings is not None:  # the same inputs built before: nothing to do
@@ -147,13 +150,14 @@ def _build(args) -> int:
         strict=args.strict,
         cache_dir=cache_dir,
         fingerprint=stamp,
+        progress=_progress_printer(args.started) if _long(args) else _quiet,
     )
     for warning in result.site.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(result.summary(args.out))
+    print(result.summary(args.out, time.perf_counter() - args.started))
     if args.verbose:
         for stage, seconds in result.timings.items():
-            print(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+            print(f"  {stage:<18} {seconds * 1000:8.1f} ms")
         print(
             f"  reused {result.reused} parsed or analysed sources from the cache, "
             f"computed {result.computed}"
@@ -161,8 +165,25 @@ def _build(args) -> int:
     return 0
 
 
-def default_cache(out: Path) -> Path:
-    return out.absolute().parent / ".cache" / "karabakh-site"
+LONG_BUILD_BYTES = 1_000_000  # seeds beyond this take seconds to build: show progress
+
+
+def _long(args) -> bool:
+    if args.verbose:
+        return True
+    size = sum(p.stat().st_size for p in args.seeds.glob("*.txt") if p.is_file())
+    return size > LONG_BUILD_BYTES
+
+
+def _progress_printer(started: float):
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f} s] {message}…", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _quiet(message: str) -> None:
+    pass
 
 
 def _suggest(args) -> int:

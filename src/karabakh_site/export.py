@@ -9,8 +9,8 @@ import json
 from collections.abc import Callable
 
 from . import dates
-from .assemble import ALL_ROLES, NarrativeSentence, QuoteIndex, Site
-from .model import Sentence
+from .assemble import ALL_ROLES, NarrativeSentence, Site
+from .model import QuoteIndex, Sentence
 
 
 def _dump(records: list[dict]) -> bytes:

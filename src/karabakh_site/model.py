@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -72,3 +73,38 @@ class Source:
     @cached_property
     def body(self) -> list[Sentence]:
         return [s for s in self.sentences if s.role == "body"]
+
+
+class QuoteIndex:
+    """Finds the sentences holding a quote quickly, however many quotes and sentences."""
+
+    def __init__(self, sources: list[Source]):
+        self.sentences = [s for source in sources for s in source.sentences]
+        self._joined: dict[tuple[str, ...], tuple[str, list[int], list[Sentence]]] = {}
+
+    def _index(self, roles: tuple[str, ...]):
+        if roles not in self._joined:
+            chosen = [s for s in self.sentences if s.role in roles]
+            starts, pos = [], 0
+            for s in chosen:
+                starts.append(pos)
+                pos += len(s.text) + 1
+            self._joined[roles] = ("\n".join(s.text for s in chosen), starts, chosen)
+        return self._joined[roles]
+
+    def texts(self, roles: tuple[str, ...]) -> list[str]:
+        return [s.text for s in self._index(roles)[2]]
+
+    def find(self, quote: str, roles: tuple[str, ...] = ("body",)) -> list[Sentence]:
+        """Sentences containing `quote` (whitespace-insensitive), in source order."""
+        wanted = " ".join(quote.split())
+        if not wanted or "\n" in wanted:
+            return []
+        joined, starts, chosen = self._index(roles)
+        found: list[Sentence] = []
+        at = joined.find(wanted)
+        while at != -1:
+            i = bisect.bisect_right(starts, at) - 1
+            found.append(chosen[i])
+            at = joined.find(wanted, starts[i] + len(chosen[i].text) + 1)
+        return found

@@ -322,25 +322,30 @@ class _Piece:
 
 
 def _clean(text: str, start: int, end: int) -> tuple[str, list[int]]:
-    """The span with markers blanked and whitespace collapsed, and each character's offset."""
-    blank: set[int] = set()
-    for marker in find_markers(text[start:end]):
-        blank.update(range(start + marker.start, start + marker.end))
+    """The span with markers blanked and whitespace collapsed, and each character's offset
+    (a collapsed gap stands at the offset of its first character)."""
+    span = text[start:end]
+    markers = find_markers(span)
+    if markers:
+        parts, at = [], 0
+        for marker in markers:
+            parts += [span[at : marker.start], " " * (marker.end - marker.start)]
+            at = marker.end
+        span = "".join([*parts, span[at:]])
     chars: list[str] = []
     offsets: list[int] = []
-    for pos in range(start, end):
-        ch = text[pos]
-        if pos in blank or ch.isspace() or ch in "\u00a0\ufeff":
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-                offsets.append(pos)
-            continue
-        chars.append(ch)
-        offsets.append(pos)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        offsets.pop()
+    gap = 0  # where the whitespace after the last word starts
+    for word in _WORD.finditer(span):
+        if chars:
+            chars.append(" ")
+            offsets.append(start + gap)
+        chars.append(word.group())
+        offsets.extend(range(start + word.start(), start + word.end()))
+        gap = word.end()
     return "".join(chars), offsets
+
+
+_WORD = re.compile(r"[^\s\ufeff]+")  # \s includes the no-break space
 
 
 def _heading_re(headings: Mapping[str, str]) -> re.Pattern[str]:

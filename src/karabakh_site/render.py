@@ -7,6 +7,7 @@ write in `content/pages/`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import unicodedata
 from collections import Counter
@@ -64,11 +65,15 @@ def relative(here: str, target: str) -> str:
     return link + ("#" + fragment if fragment else "")
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def load_templates(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment with every template compiled (so template errors come first,
+    and forked workers share the result). `compiled` keeps compiled templates between
+    builds; a template is compiled again when its text changes."""
     if not templates.is_dir():
         raise SiteError("templates folder not found", templates)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=_CompiledTemplates(compiled) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -83,7 +88,29 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["claimants"] = lambda views: list(
         dict.fromkeys(v.figure.attribution or "the source's own statement" for v in views)
     )
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteError(
+                f"template syntax error: {exc.message}",
+                templates / (exc.name or name),
+                exc.lineno,
+            ) from exc
     return env
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the build cache; a cache that cannot be written is skipped."""
+
+    def __init__(self, folder: Path):
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def bounds(figure) -> str:
@@ -128,10 +155,10 @@ def inline(text: str, spans: list[tuple[int, int, str, str]]) -> Markup:
 
 
 class Renderer:
-    def __init__(self, site: Site, templates: Path):
+    def __init__(self, site: Site, env: jinja2.Environment, templates: Path):
         self.site = site
-        self.templates = templates
-        self.env = make_environment(templates)
+        self.templates = templates  # for error messages
+        self.env = env
         self.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
         self.number_of = {p.source.file: p.number for p in site.sources}
         self.source_page = {p.source.file: p for p in site.sources}
@@ -236,18 +263,6 @@ class Renderer:
     def _extra_page(self, extra, path: str) -> bytes:
         body = Markup(self.markdown.render(extra.markdown))
         return self.page("page.html", path, extra.title, body=body)
-
-    def compile_templates(self) -> None:
-        """Compile every template now (before forking workers, so they share the result)."""
-        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
-            try:
-                self.env.get_template(name)
-            except jinja2.TemplateSyntaxError as exc:
-                raise SiteError(
-                    f"template syntax error: {exc.message}",
-                    self.templates / (exc.name or name),
-                    exc.lineno,
-                ) from exc
 
     def page(self, template: str, here: str, title: str, **context) -> bytes:
         url: Callable[[str], str]
@@ -610,8 +625,8 @@ def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, i
     return found
 
 
-def render_jobs(site: Site, templates: Path) -> list[tuple[str, Callable[[], bytes]]]:
-    """(path, function making it) for every page and asset, templates compiled first."""
-    renderer = Renderer(site, templates)
-    renderer.compile_templates()
-    return renderer.jobs()
+def render_jobs(
+    site: Site, env: jinja2.Environment, templates: Path
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """(path, function making it) for every page and asset."""
+    return Renderer(site, env, templates).jobs()

@@ -29,9 +29,17 @@ def cores() -> int:
 
 
 def run_all(
-    jobs: Sequence[Callable[[], T]], workers: int | None = None, minimum: int = 8
+    jobs: Sequence[Callable[[], T]],
+    workers: int | None = None,
+    minimum: int = 8,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[T]:
-    """The results of `jobs`, in order, computed by up to `workers` processes."""
+    """The results of `jobs`, in order, computed by up to `workers` processes.
+
+    `meanwhile` runs in this process while the others start on their shares, so
+    work the parent needs for itself (compiling templates) overlaps theirs; with
+    jobs sorted largest first, the parent's share is the smallest.
+    """
     workers = min(workers or cores(), len(jobs))
     if (
         workers < 2
@@ -39,11 +47,14 @@ def run_all(
         or not hasattr(os, "fork")
         or threading.active_count() > 1
     ):
+        if meanwhile is not None:
+            meanwhile()
         return [job() for job in jobs]
     gc.freeze()  # children then leave the inherited objects' memory pages shared
     children = []
+    own = workers - 1  # the share this process takes: every workers-th job from here
     try:
-        for w in range(1, workers):
+        for w in range(own):
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child
@@ -51,14 +62,16 @@ def run_all(
                 _child(jobs, range(w, len(jobs), workers), write)
             os.close(write)
             children.append((pid, read))
+        if meanwhile is not None:
+            meanwhile()
         results: list = [None] * len(jobs)
-        for i in range(0, len(jobs), workers):
+        for i in range(own, len(jobs), workers):
             results[i] = jobs[i]()
-        for w, (pid, read) in enumerate(children, start=1):
+        for w, (pid, read) in enumerate(children):
             with os.fdopen(read, "rb") as pipe:
                 outcome, payload = pickle.load(pipe)
             os.waitpid(pid, 0)
-            children[w - 1] = (0, -1)
+            children[w] = (0, -1)
             if outcome == "error":
                 raise payload
             for i, value in zip(range(w, len(jobs), workers), payload, strict=True):
@@ -75,7 +88,7 @@ def run_all(
 
 
 def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:  # pragma: no cover
-    _die_with_parent()
+    die_with_parent()
     code = 0
     try:
         try:
@@ -93,7 +106,7 @@ def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+def die_with_parent() -> None:  # pragma: no cover - runs in the child
     """On Linux, have the kernel kill this worker if the build that forked it is killed, so a
     killed build leaves no worker writing on."""
     with contextlib.suppress(OSError, AttributeError, TypeError):
