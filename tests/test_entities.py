@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CONTENT, SEEDS, gold
+from conftest import CONTENT, gold
+from karabakh_site.assemble import ALL_ROLES
 from karabakh_site.entities import (
     TYPES,
-    Entity,
     Gazetteer,
     Mention,
     cooccurrence,
@@ -25,9 +25,9 @@ from karabakh_site.entities import (
     sentence_years,
     slugify,
     suggest,
-    unquoted,
 )
 from karabakh_site.errors import SiteError
+from karabakh_site.model import QuoteIndex
 
 SMALL = """\
 entities:
@@ -252,15 +252,16 @@ def test_ids_are_stable_slugs():
 # --- the project's gazetteer ------------------------------------------------------------
 
 
-def test_the_gazetteer_is_large_valid_and_its_quotes_are_verbatim():
+def test_the_gazetteer_is_large_valid_and_its_quotes_are_verbatim(sources):
     gazetteer = load_gazetteer(CONTENT / "entities.yaml")
     by_type = Counter(e.type for e in gazetteer.entities)
     print("gazetteer:", len(gazetteer.entities), "entities,", dict(sorted(by_type.items())))
     assert len(gazetteer.entities) >= 150 and set(by_type) == set(TYPES)
-    texts = [p.read_bytes().decode("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    assert [e.name for e in unquoted(gazetteer, texts)] == []
-    assert sum(e.quote is not None for e in gazetteer.entities) >= 10
-    assert unquoted(Gazetteer((Entity("x", "X", "place", quote="not in any seed"),)), texts)
+    quotes = QuoteIndex(list(sources.values()))
+    quoted = [e for e in gazetteer.entities if e.quote is not None]
+    assert [e.name for e in quoted if not quotes.find(e.quote, ALL_ROLES)] == []
+    assert len(quoted) >= 10
+    assert not quotes.find("not in any seed", ALL_ROLES)
 
 
 def test_matching_is_fast_on_thousands_of_sentences(sources):

@@ -109,3 +109,30 @@ def test_without_a_gazetteer_nothing_is_linked(project_copy, capsys):
     html = (project_copy / "build" / "war-1992.html").read_text(encoding="utf-8")
     assert 'class="e"' not in html
     assert not (project_copy / "build" / "entities").exists()
+
+
+def test_a_description_quote_no_seed_has_is_a_warning_and_not_shown(project_copy, capsys):
+    gazetteer = project_copy / "content" / "entities.yaml"
+    text = gazetteer.read_text(encoding="utf-8")
+    quote = "The landlocked mountainous region of Nagorno-Karabakh"
+    assert f"quote: {quote}" in text
+    gazetteer.write_text(text.replace(quote, "A region no seed describes this way"))
+    line = text[: text.index("- name: Nagorno-Karabakh\n")].count("\n") + 1  # the entity's
+    code = main(
+        [
+            "build",
+            "--seeds",
+            str(project_copy / "seeds"),
+            "--content",
+            str(project_copy / "content"),
+            "--templates",
+            str(project_copy / "templates"),
+            "--out",
+            str(project_copy / "build"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"entities.yaml:{line}: entity 'Nagorno-Karabakh': its quote is not found" in err
+    page = (project_copy / "build" / "entities" / "nagorno-karabakh.html").read_text("utf-8")
+    assert "A region no seed describes this way" not in page

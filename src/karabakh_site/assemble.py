@@ -32,7 +32,7 @@ REFERENCES = "references.html"
 RESERVED = {HOME, TIMELINE, SOURCES_INDEX, ENTITIES_INDEX, REFERENCES, "404.html"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NarrativeSentence:
     """A sentence as the narrative shows it: once, citing every source that has it."""
 
@@ -74,7 +74,7 @@ class Block:
     paragraphs: tuple[Paragraph, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigureView:
     figure: Figure
     sentence: NarrativeSentence
@@ -86,7 +86,7 @@ class FigureView:
         return f"f-{self.sentence.anchor}-{self.figure.start}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DiplomacyView:
     item: DiplomaticItem
     sentence: NarrativeSentence
@@ -114,13 +114,13 @@ class SectionPage:
         return [s for b in self.blocks for p in b.paragraphs for s in p.sentences]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceParagraph:
     sentences: tuple[Sentence, ...]
     section: str | None  # where its sentences went (None for back matter)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackEntry:
     """A note, footnote or work on a source page, with the sentences shown in it.
 
@@ -375,26 +375,25 @@ def _entity_pages(quotes, section_pages, timeline, gazetteer, warnings) -> list[
     for event in timeline:
         for entity_id in dict.fromkeys(m.entity_id for m in event.sentence.mentions):
             events_naming[entity_id].append(event)
-    missing = entities.unquoted(gazetteer, quotes.texts(ALL_ROLES))
-    for entity in missing:
-        warnings.append(
-            str(
-                SiteError(
-                    f"entity '{entity.name}': its quote is not found in any seed, so it is "
-                    f"not shown: {entity.quote!r}",
-                    gazetteer.path,
-                    entity.line,
+    descriptions = {
+        e.id: tuple(quotes.find(e.quote, ALL_ROLES)) for e in gazetteer.entities if e.quote
+    }
+    for entity in gazetteer.entities:
+        if entity.quote and not descriptions[entity.id]:
+            warnings.append(
+                str(
+                    SiteError(
+                        f"entity '{entity.name}': its quote is not found in any seed, so it is "
+                        f"not shown: {entity.quote!r}",
+                        gazetteer.path,
+                        entity.line,
+                    )
                 )
             )
-        )
-    unsupported = {e.id for e in missing}
     pages = []
     for entity in gazetteer.entities:
         if entity.id not in naming:
             continue
-        description = ()
-        if entity.quote and entity.id not in unsupported:
-            description = tuple(quotes.find(entity.quote, ALL_ROLES))
         pages.append(
             EntityPage(
                 entity=entity,
@@ -406,7 +405,7 @@ def _entity_pages(quotes, section_pages, timeline, gazetteer, warnings) -> list[
                     for other, n in related.get(entity.id, [])
                     if other in naming
                 ),
-                description=description,
+                description=descriptions.get(entity.id, ()),
             )
         )
     pages.sort(key=lambda p: (p.entity.name.casefold(), p.entity.id))

@@ -24,7 +24,33 @@ from .model import SeedFile, Source
 from .render import load_templates, render_jobs
 from .timeline import verify_quotes
 from .workers import cores, run_all
-from .writer import Staging
+from .writer import FileData, Staging
+
+SHARED_RENDER_MAX_MB = 160  # above this, rendering on more cores would cost another copy
+
+
+def peak_memory_mb() -> float:
+    """The most memory (resident) this process has used so far; 0 where unknown."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+@dataclass
+class Stages:
+    """How long each stage of a build took, and this process's peak memory at its end."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
+    clock: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self.clock
+        self.peak_mb[stage] = peak_memory_mb()
+        self.clock = now
 
 
 @dataclass
@@ -32,7 +58,7 @@ class BuildResult:
     site: Site
     seed_texts: dict[str, str]  # file name → decoded text, for the exports' span hashes
     templates: jinja2.Environment  # every template compiled
-    timings: dict[str, float] = field(default_factory=dict)
+    stages: Stages = field(default_factory=lambda: Stages())
     reused: int = 0  # parsed sources and analyses taken from the cache
     computed: int = 0  # … and computed afresh
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: size, mtime
@@ -68,15 +94,7 @@ def build_site(
     """Everything but writing: the site model, from the inputs, and the compiled templates.
     `progress` is told what each long stage is about to do."""
     cache = cache or Cache(None)
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = now - clock
-        clock = now
-
+    stages = Stages()
     config = load_content(content)
     gazetteer = load_gazetteer(content / "entities.yaml")
     seed_files = load_seeds(seeds)
@@ -84,7 +102,7 @@ def build_site(
         config.timeline, (seed.text for seed in seed_files), content / "timeline.yaml"
     )
     config = replace(config, timeline=timeline_rules)
-    lap("load")
+    stages.lap("load")
     rules = Rules(
         config.sections, config.figures, config.diplomacy, gazetteer, config.corrections.placements
     )
@@ -97,15 +115,15 @@ def build_site(
         meanwhile=lambda: compiled.append(load_templates(templates, cache.folder_for("templates"))),
         progress=progress,
     )
-    lap("parse and analyse")
+    stages.lap("parse and analyse")
     progress("assembling the site model")
     site = assemble(sources, analyses, config, warnings, gazetteer)
-    lap("assemble")
+    stages.lap("assemble")
     return BuildResult(
         site=site,
         seed_texts={seed.name: seed.text for seed in seed_files},
         templates=compiled[0],
-        timings=timings,
+        stages=stages,
         reused=cache.hits,
         computed=cache.misses if cache.folder else len(sources) * 2,
     )
@@ -188,24 +206,23 @@ def run_build(
             f"{len(result.site.warnings)} warning(s) and --strict:\n  "
             + "\n  ".join(result.site.warnings)
         )
-    clock = time.perf_counter()
+    result.stages.clock = time.perf_counter()
     with Staging(out) as staging:
         write_output(result, templates, staging.write, progress)
-        result.timings["render"] = time.perf_counter() - clock
-        clock = time.perf_counter()
+        result.stages.lap("render")
         result.files = staging.commit()
         result.out = out
     if cache_dir is not None and fingerprint:
         record_build(cache_dir, out, fingerprint, result.files, result.site.warnings)
     cache.sweep()
-    result.timings["write"] = time.perf_counter() - clock
+    result.stages.lap("write")
     return result
 
 
 def write_output(
     result: BuildResult,
     templates: Path,
-    write: Callable[[str, bytes], int],
+    write: Callable[[str, FileData], int],
     progress: Callable[[str], None] = _quiet,
 ) -> None:
     """Render the pages and the data exports, each file written as soon as it is made, on
@@ -214,11 +231,18 @@ def write_output(
         *render_jobs(result.site, result.templates, templates),
         *export_jobs(result.site, result.seed_texts),
     ]
-    progress(f"rendering and writing {len(jobs)} files on {cores()} cores")
+    # A forked worker soon holds its own copy of most of the site model (reading an object
+    # writes its reference count), so a large site is rendered by this process alone.
+    workers = cores() if peak_memory_mb() < SHARED_RENDER_MAX_MB else 1
+    progress(f"rendering and writing {len(jobs)} files on {workers} core(s)")
     run_all(
-        [functools.partial(_make_and_write, make, path, write) for path, make in jobs], minimum=40
+        [functools.partial(_make_and_write, make, path, write) for path, make in jobs],
+        workers=workers,
+        minimum=40,
     )
 
 
-def _make_and_write(make: Callable[[], bytes], path: str, write: Callable[[str, bytes], int]):
+def _make_and_write(
+    make: Callable[[], FileData], path: str, write: Callable[[str, FileData], int]
+) -> int:
     return write(path, make())

@@ -46,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site")
     inputs(build)
-    build.add_argument("--verbose", action="store_true", help="print per-stage timings")
+    build.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print each stage's time and this process's peak memory",
+    )
     build.add_argument(
         "--cache",
         type=Path,
@@ -156,8 +160,9 @@ def _build(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary(args.out, time.perf_counter() - args.started))
     if args.verbose:
-        for stage, seconds in result.timings.items():
-            print(f"  {stage:<18} {seconds * 1000:8.1f} ms")
+        stages = result.stages
+        for stage, seconds in stages.seconds.items():
+            print(f"  {stage:<18} {seconds * 1000:8.1f} ms   peak {stages.peak_mb[stage]:6.0f} MB")
         print(
             f"  reused {result.reused} parsed or analysed sources from the cache, "
             f"computed {result.computed}"

@@ -116,7 +116,7 @@ _ADJECTIVAL_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Day:
     """A calendar point at year, month or day precision (month/day may be None)."""
 
@@ -135,7 +135,7 @@ class Day:
         return (self.year, self.month or 0, self.day or 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateMention:
     start: int  # offsets into the sentence text
     end: int

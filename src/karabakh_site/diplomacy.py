@@ -37,7 +37,7 @@ from .yamlschema import Field, ListOf, MapOf, Num, Record, Regex, Str, load_yaml
 KINDS = ("agreement", "ceasefire", "resolution", "mediation", "summit", "referendum", "declaration")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DiplomaticItem:
     name: str  # the item's name as written ("Resolution 822"), else its mention ("peace talks")
     kind: str  # one of KINDS

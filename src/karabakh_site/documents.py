@@ -42,8 +42,8 @@ ADDRESS_SEARCH_SEGMENTS = 6  # an address counts as the source's own only near t
 
 def dedup_key(text: str) -> str:
     """Sentences with the same key are the same sentence, wherever they occur."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
-    return " ".join(text.split())
+    key = " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).split())
+    return text if key == text else key  # most often the text itself, not a second copy
 
 
 def sentence_id(key: str, taken: set[str]) -> str:

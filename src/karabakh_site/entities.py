@@ -225,18 +225,10 @@ def _validate(entities: Sequence[Entity], path: Path | None) -> None:
             shared.setdefault(key, e)
 
 
-def unquoted(gazetteer: Gazetteer, texts: Iterable[str]) -> list[Entity]:
-    """Entities whose `quote` no text contains: the build reports them as warnings."""
-    corpus = "\n".join(normalise(t) for t in texts)  # one search per quote
-    return [
-        e for e in gazetteer.entities if e.quote is not None and normalise(e.quote) not in corpus
-    ]
-
-
 # --- finding mentions ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     start: int  # offsets into the text searched
     end: int

@@ -6,17 +6,22 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from . import dates
 from .assemble import ALL_ROLES, NarrativeSentence, Site
 from .model import QuoteIndex, Sentence
+from .writer import FileData
 
 
-def _dump(records: list[dict]) -> bytes:
-    """A JSON array with one record per line: quick to write, easy to diff."""
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-    return f"[\n{lines}\n]\n".encode() if records else b"[]\n"
+def _dump(records: Iterable[dict]) -> Iterator[bytes]:
+    """A JSON array with one record per line: quick to write, easy to diff. Made and
+    written a record at a time, so a large export never sits in memory whole."""
+    opening = b"[\n"
+    for record in records:
+        yield opening + json.dumps(record, ensure_ascii=False).encode()
+        opening = b",\n"
+    yield b"\n]\n" if opening == b",\n" else b"[]\n"
 
 
 def source_refs(sentences: tuple[Sentence, ...] | list[Sentence]) -> list[dict]:
@@ -27,7 +32,7 @@ def span_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def export_jobs(site: Site, seed_texts: dict[str, str]) -> list[tuple[str, Callable[[], bytes]]]:
+def export_jobs(site: Site, seed_texts: dict[str, str]) -> list[tuple[str, Callable[[], FileData]]]:
     """(path, function making it) for each data export."""
     return [
         ("data/sources.json", lambda: _dump(_sources(site))),
@@ -82,106 +87,88 @@ def _sections(site: Site) -> list[dict]:
     ]
 
 
-def _timeline(site: Site) -> list[dict]:
-    records = []
+def _timeline(site: Site) -> Iterator[dict]:
     for event in site.timeline:
         d = event.mention
         date, date_end = dates.iso(d)
-        records.append(
-            {
-                "date": date,
-                "precision": d.precision,
-                "date_end": date_end,
-                "part": d.part,
-                "label": dates.label(d),
-                "date_text": d.text,
-                "from_context": d.from_context,
-                "text": event.sentence.text,
-                "category": event.category,
-                "era": event.era,
-                "section": event.sentence.section,
-                "url": event.sentence.url,
-                "sources": source_refs(event.sentence.citations),
-            }
-        )
-    return records
+        yield {
+            "date": date,
+            "precision": d.precision,
+            "date_end": date_end,
+            "part": d.part,
+            "label": dates.label(d),
+            "date_text": d.text,
+            "from_context": d.from_context,
+            "text": event.sentence.text,
+            "category": event.category,
+            "era": event.era,
+            "section": event.sentence.section,
+            "url": event.sentence.url,
+            "sources": source_refs(event.sentence.citations),
+        }
 
 
-def _entities(site: Site) -> list[dict]:
+def _entities(site: Site) -> Iterator[dict]:
     """The entities the narrative names, by id, each with where it is named."""
-    records = []
     for page in sorted(site.entities, key=lambda p: p.entity.id):
         e = page.entity
-        records.append(
-            {
-                "id": e.id,
-                "name": e.name,
-                "type": e.type,
-                "aliases": [*e.aliases, *e.native],
-                "url": page.path,
-                "mentions": sum(
-                    1 for s in page.sentences for m in s.mentions if m.entity_id == e.id
-                ),
-                "sentences": [s.url for s in page.sentences],
-                "related": [other.id for other, _ in page.related],
-            }
-        )
-    return records
+        yield {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "aliases": [*e.aliases, *e.native],
+            "url": page.path,
+            "mentions": sum(1 for s in page.sentences for m in s.mentions if m.entity_id == e.id),
+            "sentences": [s.url for s in page.sentences],
+            "related": [other.id for other, _ in page.related],
+        }
 
 
-def _bibliography(site: Site) -> list[dict]:
+def _bibliography(site: Site) -> Iterator[dict]:
     """Every work in every source's bibliography (the data contract's fields first)."""
-    records = []
     for view in site.works:
         w = view.work
-        records.append(
-            {
-                "id": view.uid,
-                "category": w.category,
-                "authors": list(w.authors),
-                "year": w.year,
-                "title": w.title,
-                "raw": w.raw,
-                "url": w.url or None,
-                "editors": list(w.editors),
-                "publisher": w.publisher or None,
-                "place": w.place or None,
-                "isbn": w.isbn or None,
-                "doi": w.doi or None,
-                "language": w.language or None,
-                "translated_title": w.translated_title or None,
-                "heading": w.heading,
-                "cited_by": len(view.cited_by),
-                "source": view.source,
-                "page": f"references.html#{view.uid}",
-                "sources": source_refs(view.sentences),
-            }
-        )
-    return records
+        yield {
+            "id": view.uid,
+            "category": w.category,
+            "authors": list(w.authors),
+            "year": w.year,
+            "title": w.title,
+            "raw": w.raw,
+            "url": w.url or None,
+            "editors": list(w.editors),
+            "publisher": w.publisher or None,
+            "place": w.place or None,
+            "isbn": w.isbn or None,
+            "doi": w.doi or None,
+            "language": w.language or None,
+            "translated_title": w.translated_title or None,
+            "heading": w.heading,
+            "cited_by": len(view.cited_by),
+            "source": view.source,
+            "page": f"references.html#{view.uid}",
+            "sources": source_refs(view.sentences),
+        }
 
 
-def _citations(site: Site) -> list[dict]:
+def _citations(site: Site) -> Iterator[dict]:
     """Every short citation in the notes, with the work it resolves to (or null)."""
     uid = {(v.source, v.work.id): v.uid for v in site.works}
-    records = []
     for page in site.sources:
         back = page.source.back_matter
         if back is None:
             continue
         by_id = {s.id: s for s in page.source.sentences}
         for c in back.citations:
-            records.append(
-                {
-                    "raw": c.raw,
-                    "work": uid.get((page.source.file, c.work)) if c.work else None,
-                    "pages": c.pages or None,
-                    "footnote": c.footnote,
-                    "problem": c.problem or None,
-                    "url": f"{page.path}#fn-{c.footnote}",
-                    "sources": source_refs([by_id[c.sentence]]),
-                }
-            )
-    return records
+            yield {
+                "raw": c.raw,
+                "work": uid.get((page.source.file, c.work)) if c.work else None,
+                "pages": c.pages or None,
+                "footnote": c.footnote,
+                "problem": c.problem or None,
+                "url": f"{page.path}#fn-{c.footnote}",
+                "sources": source_refs([by_id[c.sentence]]),
+            }
 
 
 def _figures(site: Site) -> list[dict]:
@@ -234,27 +221,23 @@ def _csv(records: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _diplomacy(site: Site) -> list[dict]:
+def _diplomacy(site: Site) -> Iterator[dict]:
     """The register of agreements, ceasefires, resolutions, talks and declarations."""
-    records = []
     for view in site.diplomacy:
         item = view.item
-        records.append(
-            {
-                "name": item.name,
-                "kind": item.kind,
-                "date": item.date,
-                "precision": item.precision,
-                "date_from_context": item.date_from_context,
-                "actors": list(item.actors),
-                "text": view.sentence.text,
-                "url": view.sentence.url,
-                "outcome": view.outcome.text if view.outcome else None,
-                "outcome_url": view.outcome.url if view.outcome else None,
-                "sources": source_refs(view.sentence.citations),
-            }
-        )
-    return records
+        yield {
+            "name": item.name,
+            "kind": item.kind,
+            "date": item.date,
+            "precision": item.precision,
+            "date_from_context": item.date_from_context,
+            "actors": list(item.actors),
+            "text": view.sentence.text,
+            "url": view.sentence.url,
+            "outcome": view.outcome.text if view.outcome else None,
+            "outcome_url": view.outcome.url if view.outcome else None,
+            "sources": source_refs(view.sentence.citations),
+        }
 
 
 def _facts(site: Site) -> list[dict]:
@@ -309,28 +292,24 @@ def _facts(site: Site) -> list[dict]:
     return records
 
 
-def _sentences(site: Site, seed_texts: dict[str, str]) -> list[dict]:
+def _sentences(site: Site, seed_texts: dict[str, str]) -> Iterator[dict]:
     """Every sentence of every source, with a hash of its exact text in the seed.
 
     `karabakh-site check` compares these hashes with the seed files, so a seed
     edited after the build is caught.
     """
-    records = []
     for page in site.sources:
         text = seed_texts[page.source.file]
         for s in page.source.sentences:
             shown: NarrativeSentence | None = site.narrative.get((s.seed, s.id))
-            records.append(
-                {
-                    "seed": s.seed,
-                    "sentence": s.id,
-                    "start": s.start,
-                    "end": s.end,
-                    "role": s.role,
-                    "text": s.text,
-                    "sha256": span_digest(text[s.start : s.end]),
-                    "url": shown.url if shown else None,
-                    "page": f"{page.path}#{s.id}",
-                }
-            )
-    return records
+            yield {
+                "seed": s.seed,
+                "sentence": s.id,
+                "start": s.start,
+                "end": s.end,
+                "role": s.role,
+                "text": s.text,
+                "sha256": span_digest(text[s.start : s.end]),
+                "url": shown.url if shown else None,
+                "page": f"{page.path}#{s.id}",
+            }

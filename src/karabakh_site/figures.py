@@ -47,7 +47,7 @@ KINDS = (
 _FAMILIES = ({"displaced", "expelled", "refugees"}, {"prisoners", "hostages"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     start: int  # offsets of value_text in the sentence text
     end: int

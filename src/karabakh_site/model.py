@@ -39,7 +39,7 @@ class SeedFile:
 # --- parsed sources -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     id: str  # anchor; derived from the text, unique within the source
     seed: str  # file name of the source

@@ -73,7 +73,7 @@ DEFAULT_HEADINGS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A short citation ("de Waal 2013, p. 327") and the work it points to."""
 
@@ -94,7 +94,7 @@ class Citation:
     problem: str = ""  # why it did not resolve
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """An explanatory note (before the numbered references)."""
 
@@ -105,7 +105,7 @@ class Note:
     sentences: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Footnote:
     number: int  # 1-based order in the source; the flattened text keeps no numbers
     raw: str
@@ -117,7 +117,7 @@ class Footnote:
     work: str | None = None  # a bibliography work with the same ISBN or DOI
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Work:
     id: str  # "de-waal-2013": first author (or title) + year + suffix, unique per source
     category: str  # one of CATEGORIES

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -39,8 +39,10 @@ from .dates import MONTH_NAMES
 from .errors import SiteError
 from .model import Sentence
 from .timeline import Event
+from .writer import FileData
 
 ASSETS = "assets"
+PIECE_SIZE = 1 << 16  # characters of a page made before they are written
 NOT_FOUND = "404.html"
 
 
@@ -169,13 +171,13 @@ class Renderer:
 
     # --- pages -----------------------------------------------------------------------
 
-    def jobs(self) -> list[tuple[str, Callable[[], bytes]]]:
+    def jobs(self) -> list[tuple[str, Callable[[], FileData]]]:
         """Every file of the site as (path, function making it); independent of each other,
         so they can run in any order and in several processes."""
         site = self.site
-        jobs: list[tuple[str, Callable[[], bytes]]] = []
+        jobs: list[tuple[str, Callable[[], FileData]]] = []
 
-        def add(path: str, make: Callable[[], bytes]) -> None:
+        def add(path: str, make: Callable[[], FileData]) -> None:
             jobs.append((path, make))
 
         for page in site.sections:
@@ -240,7 +242,7 @@ class Renderer:
                 add(f"{ASSETS}/{asset.name}", asset.read_bytes)
         return jobs
 
-    def _section_page(self, page: SectionPage) -> bytes:
+    def _section_page(self, page: SectionPage) -> FileData:
         return self.page(
             "section.html",
             page.path,
@@ -250,7 +252,7 @@ class Renderer:
             **self._neighbours(page),
         )
 
-    def _home_page(self, home: SectionPage | None) -> bytes:
+    def _home_page(self, home: SectionPage | None) -> FileData:
         return self.page(
             "home.html",
             HOME,
@@ -260,11 +262,13 @@ class Renderer:
             **self._neighbours(home),
         )
 
-    def _extra_page(self, extra, path: str) -> bytes:
+    def _extra_page(self, extra, path: str) -> FileData:
         body = Markup(self.markdown.render(extra.markdown))
         return self.page("page.html", path, extra.title, body=body)
 
-    def page(self, template: str, here: str, title: str, **context) -> bytes:
+    def page(self, template: str, here: str, title: str, **context) -> Iterator[bytes]:
+        """The page, in pieces of about 64 kB as Jinja makes it (a long page is never
+        held whole)."""
         url: Callable[[str], str]
         if here == NOT_FOUND:
             # A server shows the 404 page at any address, so its links start from the root.
@@ -273,7 +277,7 @@ class Renderer:
         else:
             url = lambda target: relative(here, target)  # noqa: E731
         try:
-            html = self.env.get_template(template).render(
+            pieces = self.env.get_template(template).generate(
                 site=self.site,
                 settings=self.site.content.site,
                 title=title,
@@ -289,6 +293,15 @@ class Renderer:
                 section_title=self.section_title,
                 **context,
             )
+            batch: list[str] = []
+            size = 0
+            for piece in pieces:
+                batch.append(piece)
+                size += len(piece)
+                if size > PIECE_SIZE:
+                    yield "".join(batch).encode("utf-8")
+                    batch, size = [], 0
+            yield "".join(batch).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             raise SiteError(
                 f"template syntax error: {exc.message}",
@@ -302,7 +315,6 @@ class Renderer:
             raise SiteError(
                 f"template error: {exc}", name or self.templates / template, line
             ) from exc
-        return html.encode("utf-8")
 
     # --- pieces the templates call --------------------------------------------------
 
@@ -627,6 +639,6 @@ def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, i
 
 def render_jobs(
     site: Site, env: jinja2.Environment, templates: Path
-) -> list[tuple[str, Callable[[], bytes]]]:
+) -> list[tuple[str, Callable[[], FileData]]]:
     """(path, function making it) for every page and asset."""
     return Renderer(site, env, templates).jobs()

@@ -131,7 +131,7 @@ class Words(frozenset):
         return i < len(ordered) and ordered[i].startswith(stem)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def words_of(text: str) -> Words:
     """The lowercase words of a text, with each hyphenated word's leading parts ("mig" of
     "mig-25"): a quick necessary test before running keyword patterns over a sentence."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ERAS = ("before", "war", "after")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     mention: DateMention
     sentence: NarrativeSentence

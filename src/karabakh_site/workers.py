@@ -2,9 +2,10 @@
 
 A forked child inherits everything the parent has built (the site model,
 compiled templates), so nothing has to be sent to it; only the results come
-back, pickled through a pipe. The parent takes its own share of the jobs.
-Where fork is not available, or threads are running (`serve`), or there is
-too little work, the jobs simply run here, one after another. Either way the
+back, each pickled through a pipe as soon as it is made, and the parent takes
+them in between its own share of the jobs, so no result is held twice for
+long. Where fork is not available, or threads are running, or there is too
+little work, the jobs simply run here, one after another. Either way the
 results are the same, in the same order.
 """
 
@@ -16,12 +17,16 @@ import ctypes.util
 import gc
 import os
 import pickle
+import select
 import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
+
+_PIPE_BYTES = 1 << 20  # asked of the kernel, so a worker rarely waits for the parent to read
+_LENGTH = 8  # bytes of the length that starts each message
 
 
 def cores() -> int:
@@ -51,52 +56,101 @@ def run_all(
             meanwhile()
         return [job() for job in jobs]
     gc.freeze()  # children then leave the inherited objects' memory pages shared
-    children = []
+    children: list[_Child] = []
     own = workers - 1  # the share this process takes: every workers-th job from here
+    results: list = [None] * len(jobs)
     try:
         for w in range(own):
             read, write = os.pipe()
+            with contextlib.suppress(AttributeError, OSError):
+                import fcntl
+
+                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child
                 os.close(read)
                 _child(jobs, range(w, len(jobs), workers), write)
             os.close(write)
-            children.append((pid, read))
+            os.set_blocking(read, False)
+            children.append(_Child(pid, read, range(w, len(jobs), workers)))
         if meanwhile is not None:
             meanwhile()
-        results: list = [None] * len(jobs)
         for i in range(own, len(jobs), workers):
             results[i] = jobs[i]()
-        for w, (pid, read) in enumerate(children):
-            with os.fdopen(read, "rb") as pipe:
-                outcome, payload = pickle.load(pipe)
-            os.waitpid(pid, 0)
-            children[w] = (0, -1)
-            if outcome == "error":
-                raise payload
-            for i, value in zip(range(w, len(jobs), workers), payload, strict=True):
-                results[i] = value
+            for child in children:
+                child.receive(results)
+        while waiting := [c for c in children if not c.done]:
+            ready, _, _ = select.select([c.read for c in waiting], [], [])
+            for child in waiting:
+                if child.read in ready:
+                    child.receive(results)
         return results
     finally:
         gc.unfreeze()
-        for pid, read in children:  # after a failure: stop whatever still runs
-            if pid:
-                with contextlib.suppress(OSError):
-                    os.close(read)
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
+        for child in children:
+            child.stop()
+
+
+class _Child:
+    """A worker process, and the results it has sent so far."""
+
+    def __init__(self, pid: int, read: int, indices: range):
+        self.pid, self.read, self.indices = pid, read, indices
+        self.received = 0
+        self.buffer = bytearray()
+        self.done = not indices
+
+    def receive(self, results: list) -> None:
+        """Take whatever the worker has sent (without waiting); raise the error it sent."""
+        while not self.done:
+            try:
+                data = os.read(self.read, _PIPE_BYTES)
+            except BlockingIOError:
+                return
+            if not data:
+                raise RuntimeError(f"a worker process ({self.pid}) ended before its work was done")
+            self.buffer += data
+            while len(self.buffer) >= _LENGTH:
+                size = int.from_bytes(self.buffer[:_LENGTH], "little")
+                if len(self.buffer) < _LENGTH + size:
+                    break
+                outcome, payload = pickle.loads(self.buffer[_LENGTH : _LENGTH + size])
+                del self.buffer[: _LENGTH + size]
+                if outcome == "error":
+                    raise payload
+                results[self.indices[self.received]] = payload
+                self.received += 1
+                self.done = self.received == len(self.indices)
+
+    def stop(self) -> None:
+        """Close the pipe and reap the worker (killed first if it is still working)."""
+        with contextlib.suppress(OSError):
+            os.close(self.read)
+        with contextlib.suppress(OSError):
+            if not self.done:
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
 
 
 def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:  # pragma: no cover
     die_with_parent()
     code = 0
     try:
-        try:
-            message = ("ok", [jobs[i]() for i in indices])
-        except Exception as exc:  # sent to the parent, which raises it
-            message = ("error", exc)
         with os.fdopen(write, "wb") as pipe:
-            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            for i in indices:
+                try:
+                    message = ("ok", jobs[i]())
+                except Exception as exc:  # sent to the parent, which raises it
+                    message = ("error", exc)
+                failed = message[0] == "error"
+                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+                del message  # sent, so no longer kept here
+                pipe.write(len(data).to_bytes(_LENGTH, "little"))
+                pipe.write(data)
+                pipe.flush()
+                del data
+                if failed:
+                    break
     except BaseException:
         code = 1
     finally:

@@ -14,10 +14,12 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import SiteError
 
+FileData = bytes | Iterable[bytes]  # a file's bytes, whole or in pieces as they are made
 MARKER = ".karabakh-site"  # marks a folder this tool built, so it may be replaced
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -42,12 +44,14 @@ class Staging:
         self.out = out
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
 
-    def write(self, rel: str, data: bytes) -> int:
-        """Write one file of the site; returns its size."""
+    def write(self, rel: str, data: FileData) -> int:
+        """Write one file of the site, whole or in pieces as they are made; returns its size."""
         target = self.tmp / _safe(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return len(data)
+        with target.open("wb") as fh:
+            if isinstance(data, bytes):
+                return fh.write(data)
+            return sum(fh.write(chunk) for chunk in data)
 
     def commit(self) -> dict[str, tuple[int, int]]:
         """Swap the finished site in; each file's size and modification time, so that a later
