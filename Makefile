@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 # The stamp names the inputs it was installed from, so editing either reinstalls.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# The W3C Nu HTML checker, for the browser tests (npm package vnu-jar; runs on Java).
+VNU_VERSION := 26.9.27
+VNU := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: all build test check serve bench lint clean
 
@@ -22,8 +25,13 @@ build: $(STAMP)
 	$(BIN)/python -m compileall -q src/karabakh_site
 	$(BIN)/karabakh-site build
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+$(VNU): $(STAMP)
+	tools/system-packages
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/node vnu-jar@$(VNU_VERSION)
+
+test: $(STAMP) $(VNU)
+	tools/system-packages
+	VNU_JAR=$(abspath $(VNU)) $(BIN)/python -m pytest
 
 check: build
 	$(BIN)/karabakh-site check

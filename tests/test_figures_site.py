@@ -64,8 +64,8 @@ def test_casualties_page_shows_contested_figures_side_by_side(built_site):
     html = (built_site / "casualties.html").read_text(encoding="utf-8")
     assert "By side and kind" in html and 'href="data/figures.csv"' in html
     svg = re.search(r'<svg class="chart range-chart".*?</svg>', html, re.S).group()
-    assert 'role="img"' in svg and "<desc" in svg
-    khojaly = unescape(html[html.index('<h3 id="group-1">Khojaly') :])
+    assert 'role="group"' in svg and "<desc" in svg and "<a href" in svg
+    khojaly = unescape(html[html.index('<h3 id="group-khojaly">Khojaly') :])
     khojaly = khojaly[: khojaly.index("</table>")]
     assert "contested" in khojaly
     for claimant in ("Human Rights Watch", "Azerbaijani authorities", "the source's own statement"):
@@ -90,3 +90,24 @@ def test_diplomacy_register(built_site):
     html = (built_site / "diplomacy.html").read_text(encoding="utf-8")
     assert "Register of agreements, talks and resolutions" in html
     assert "What came of it:" in html and 'href="timeline.html#y1992"' in html
+
+
+def test_home_key_facts_show_every_casualty_and_displacement_claim(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    facts = home[home.index('<aside class="facts"') : home.index("</aside>")]
+    figures = json.loads((built_site / "data" / "figures.json").read_text(encoding="utf-8"))
+    for group in ("Total killed", "Azerbaijanis displaced", "Armenians displaced"):
+        assert f"<dt>{group}</dt>" in facts
+        stated = {f["value_text"] for f in figures if f["group"] == group}
+        block = facts[facts.index(f"<dt>{group}</dt>") :].split("</dd>")[0]
+        claims = re.findall(r'<li class="fact">(.*?)</li>', block, re.S)
+        # every distinct figure the sources give is shown, none chosen over another
+        values = [
+            unescape(re.search(r'<span class="value">(.*?)</span>', c).group(1)) for c in claims
+        ]
+        assert set(values) == stated  # every figure the sources give, none chosen over another
+        assert all('class="cite"' in c for c in claims)
+        anchor = re.search(r'href="casualties\.html#(group-[a-z-]+)"', block).group(1)
+        casualties = (built_site / "casualties.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in casualties
+    assert "between 20,000 and 30,000" in facts and "up to 30,000" in facts

@@ -138,6 +138,9 @@ def test_whole_builds_escape_everything_and_check_clean(tmp_path_factory, docume
         assert any("{{ 7*7 }}" in p for p in source_pages)
 
 
+SITE_SCRIPTS = ("assets/timeline.js", "assets/site.js", "assets/search.js")
+
+
 class ActiveMarkup(HTMLParser):
     """Finds markup that would run or load something: what a source must never inject."""
 
@@ -149,10 +152,19 @@ class ActiveMarkup(HTMLParser):
         a = dict(attrs)
         if tag in ("script", "iframe", "object", "embed", "img", "svg", "form", "base", "meta"):
             allowed = (
-                (tag == "script" and a.get("src", "").endswith("assets/timeline.js"))
-                or (tag == "meta" and set(a) <= {"charset", "name", "content", "http-equiv"})
+                (tag == "script" and a.get("src", "").endswith(SITE_SCRIPTS))
+                or (
+                    tag == "meta"
+                    and set(a) <= {"charset", "name", "property", "content", "http-equiv"}
+                )
                 or (tag, a.get("class"))
-                in {("svg", "chart"), ("svg", "chart range-chart"), ("form", "filter")}
+                in {
+                    ("svg", "chart"),
+                    ("svg", "chart range-chart"),
+                    ("form", "filter"),
+                    ("form", "search-form"),
+                    ("form", "search-page"),
+                }
             )
             if not allowed:
                 self.problems.append(f"<{tag} {a}>")

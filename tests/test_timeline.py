@@ -143,7 +143,7 @@ def test_timeline_records(built_site, content):
 def test_timeline_page(built_site):
     page = (built_site / "timeline.html").read_text(encoding="utf-8")
     svg = re.search(r"<svg class=\"chart\".*?</svg>", page, re.S).group()
-    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    assert 'role="group"' in svg and "<title id=" in svg and "<desc id=" in svg
     years = set(re.findall(r'href="#y(\d{4})"', svg))
     assert years and all(f'id="y{y}"' in page for y in years)
     assert 'class="era-war"' in svg and 'class="era-before"' in svg

@@ -29,7 +29,8 @@ TIMELINE = "timeline.html"
 SOURCES_INDEX = "sources/index.html"
 ENTITIES_INDEX = "entities/index.html"
 REFERENCES = "references.html"
-RESERVED = {HOME, TIMELINE, SOURCES_INDEX, ENTITIES_INDEX, REFERENCES, "404.html"}
+SEARCH = "search.html"
+RESERVED = {HOME, TIMELINE, SOURCES_INDEX, ENTITIES_INDEX, REFERENCES, SEARCH, "404.html"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
 from .render import load_templates, render_jobs
+from .search import index_site
 from .timeline import verify_quotes
 from .workers import cores, run_all
 from .writer import FileData, Staging
@@ -210,6 +211,9 @@ def run_build(
     with Staging(out) as staging:
         write_output(result, templates, staging.write, progress)
         result.stages.lap("render")
+        progress("indexing the pages for search")
+        index_site(staging.tmp)
+        result.stages.lap("search index")
         result.files = staging.commit()
         result.out = out
     if cache_dir is not None and fingerprint:

@@ -18,8 +18,9 @@ class Bar:
 
 
 def bar_chart(bars: Sequence[Bar], title: str, description: str, chart_id: str) -> Markup:
-    """A vertical bar chart, one bar per item, each bar a link; `role="img"` with a title
-    and description for screen readers (the page should also give the numbers as text)."""
+    """A vertical bar chart, one bar per item, each bar a link with a title. The chart is a
+    `role="group"` (not an image: its bars are links a keyboard reaches) named by its title
+    and description; the page should also give the numbers as text."""
     if not bars:
         return Markup("")
     width, height = 24, 160
@@ -27,7 +28,7 @@ def bar_chart(bars: Sequence[Bar], title: str, description: str, chart_id: str) 
     peak = max(b.value for b in bars) or 1
     total_width = left * 2 + width * len(bars)
     parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" role="img" '
+        f'<svg class="chart" id="{escape(chart_id)}" role="group" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         f'viewBox="0 0 {total_width} {top + height + bottom}" '
         f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
@@ -79,7 +80,7 @@ def range_chart(rows: Sequence[RangeRow], title: str, description: str, chart_id
         return label_w + plot_w * (math.log10(max(v, 1)) - lo_exp) / (hi_exp - lo_exp)
 
     parts = [
-        f'<svg class="chart range-chart" id="{escape(chart_id)}" role="img" '
+        f'<svg class="chart range-chart" id="{escape(chart_id)}" role="group" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         f'viewBox="0 0 {label_w + plot_w + 20} {height}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',

@@ -18,6 +18,7 @@ from .figures import KINDS as FIGURE_KINDS
 from .figures import FigureRules, load_figure_rules
 from .model import SourceMeta
 from .references import ReferenceRules, load_reference_rules
+from .scripts import SCRIPTS
 from .yamlschema import (
     SLUG,
     Bool,
@@ -59,15 +60,19 @@ class SiteSettings:
     base_url: str | None = None
     abbreviations: tuple[str, ...] = ()
     key_facts: tuple[KeyFact, ...] = ()
+    scripts: tuple[tuple[str, str], ...] = ()  # script → language tag of passages in it
 
 
+_LANGUAGE = Str(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*", name="language tag")
 _SITE = Record(
     {
         "title": Field(Str(), required=True),
         "tagline": Field(Str(), default=""),
         "description": Field(Str(), default=""),
-        "language": Field(
-            Str(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*", name="language tag"), default="en"
+        "language": Field(_LANGUAGE, default="en"),
+        "scripts": Field(
+            MapOf(_LANGUAGE, key=Str(choices=tuple(SCRIPTS), name="script")),
+            default_factory=dict,
         ),
         "base_url": Field(Optional(_URL)),
         "abbreviations": Field(ListOf(Str()), default_factory=list),
@@ -482,6 +487,7 @@ def load_content(root: Path) -> Content:
         base_url=_with_slash(raw_site["base_url"]),
         abbreviations=tuple(a.rstrip(".") for a in raw_site["abbreviations"]),
         key_facts=tuple(KeyFact(**f) for f in raw_site["key_facts"]),
+        scripts=tuple(raw_site["scripts"].items()),
     )
     sections = _section_rules(sections_path, load_yaml(sections_path, _SECTIONS))
     corrections_path = root / "corrections.yaml"

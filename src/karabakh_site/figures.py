@@ -28,7 +28,7 @@ from pathlib import Path
 from .dates import DateMention
 from .errors import SiteError
 from .sentences import words_of
-from .yamlschema import Field, ListOf, MapOf, Num, Record, Regex, Slug, Str, load_yaml
+from .yamlschema import Bool, Field, ListOf, MapOf, Num, Record, Regex, Slug, Str, load_yaml
 
 KINDS = (
     "killed",
@@ -81,6 +81,7 @@ class FigureGroup:
     id: str
     title: str
     rules: tuple[GroupRule, ...]
+    key_fact: bool = False  # its range and claimants go in the home page's key facts
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ _SCHEMA = Record(
                         "id": Field(Slug("group id"), required=True),
                         "title": Field(Str(), required=True),
                         "rules": Field(ListOf(_GROUP_RULE, min_items=1), required=True),
+                        "key_fact": Field(Bool(), default=False),
                     },
                     name="group",
                     keep_line=True,
@@ -193,7 +195,7 @@ def load_figure_rules(path: Path) -> FigureRules:
                     at_least=r["at_least"],
                 )
             )
-        groups.append(FigureGroup(g["id"], g["title"], tuple(rules)))
+        groups.append(FigureGroup(g["id"], g["title"], tuple(rules), g["key_fact"]))
     kinds = tuple(
         (kind, KindCues(**{k: tuple(v) for k, v in cues.items()}))
         for kind, cues in raw["kinds"].items()

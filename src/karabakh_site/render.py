@@ -25,19 +25,24 @@ from .assemble import (
     ENTITIES_INDEX,
     HOME,
     REFERENCES,
+    SEARCH,
     SOURCES_INDEX,
     TIMELINE,
     EntityPage,
+    FigureView,
     KeyFactView,
     NarrativeSentence,
     Paragraph,
     SectionPage,
     Site,
+    SourcePage,
 )
 from .charts import Bar, RangeRow, bar_chart, range_chart
 from .dates import MONTH_NAMES
+from .documents import slugify
 from .errors import SiteError
 from .model import Sentence
+from .scripts import ScriptLanguages
 from .timeline import Event
 from .writer import FileData
 
@@ -51,6 +56,20 @@ class NavItem:
     title: str
     path: str
     children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class FigureFact:
+    """A key fact on the home page made of the figures stated for one group."""
+
+    title: str
+    claims: tuple[FigureView, ...]  # one per distinct figure, smallest first
+    url: str  # the group's table
+
+
+def group_anchor(title: str | None) -> str:
+    """The id of a figure group's table on its section page."""
+    return "group-" + (slugify(title) if title else "other")
 
 
 def relative(here: str, target: str) -> str:
@@ -144,16 +163,49 @@ def esc(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def inline(text: str, spans: list[tuple[int, int, str, str]]) -> Markup:
-    """`text` escaped, with markup wrapped around non-overlapping (start, end) spans."""
+def inline(
+    text: str, spans: list[tuple[int, int, str, str]], languages: ScriptLanguages | None = None
+) -> Markup:
+    """Source text escaped, with markup wrapped around non-overlapping (start, end) spans, and
+    passages in another script marked with their language."""
+    mark = languages.mark if languages is not None else str
     out = []
     pos = 0
     for start, end, before, after in sorted(spans):
-        out.append(esc(text[pos:start]))
-        out.append(before + esc(text[start:end]) + after)
+        out.append(mark(esc(text[pos:start])))
+        out.append(before + mark(esc(text[start:end])) + after)
         pos = end
-    out.append(esc(text[pos:]))
+    out.append(mark(esc(text[pos:])))
     return Markup("".join(out))
+
+
+class Citations:
+    """The `[n]` links after a shown sentence or fact (or for given source sentences), one per
+    source sentence behind it; and the sources a page has cited, printed as its notes."""
+
+    def __init__(self, here: str, source_page: dict[str, SourcePage], pages: list[SourcePage]):
+        self.here = here
+        self.source_page = source_page
+        self.pages = pages
+        self.numbers: set[int] = set()
+
+    def __call__(self, ns: NarrativeSentence | KeyFactView | Sequence[Sentence]) -> Markup:
+        sentences = ns if isinstance(ns, tuple | list) else ns.citations
+        links = []
+        for occurrence in sorted(sentences, key=lambda o: self.source_page[o.seed].number):
+            page = self.source_page[occurrence.seed]
+            n = page.number
+            self.numbers.add(n)
+            href = relative(self.here, f"{page.path}#{occurrence.id}")
+            links.append(
+                f'<a class="cite" href="{esc(href)}" '
+                f'title="Source {n}: {esc(page.source.title)}">[{n}]</a>'
+            )
+        return Markup(f'<sup class="c">{"".join(links)}</sup>')
+
+    def sources(self) -> list[SourcePage]:
+        """The sources cited so far on this page, in number order."""
+        return [p for p in self.pages if p.number in self.numbers]
 
 
 class Renderer:
@@ -161,8 +213,8 @@ class Renderer:
         self.site = site
         self.templates = templates  # for error messages
         self.env = env
+        self.languages = ScriptLanguages.of(dict(site.content.site.scripts))
         self.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
-        self.number_of = {p.source.file: p.number for p in site.sources}
         self.source_page = {p.source.file: p for p in site.sources}
         self.section_title = {s.rule.slug: s.rule.title for s in site.sections}
         self.entity_page = {p.entity.id: p for p in site.entities}
@@ -235,12 +287,34 @@ class Renderer:
         for extra in site.content.pages:
             path = f"{extra.slug}.html"
             add(path, functools.partial(self._extra_page, extra, path))
+        add(SEARCH, lambda: self.page("search.html", SEARCH, "Search"))
         add(NOT_FOUND, lambda: self.page("404.html", NOT_FOUND, "Page not found"))
+        add("robots.txt", self._robots)
+        if site.content.site.base_url:
+            add("sitemap.xml", functools.partial(self._sitemap, [path for path, _ in jobs]))
         folder = self.templates / ASSETS
         for asset in sorted(folder.glob("*")) if folder.is_dir() else []:
             if asset.is_file():
                 add(f"{ASSETS}/{asset.name}", asset.read_bytes)
         return jobs
+
+    def _robots(self) -> bytes:
+        base = self.site.content.site.base_url
+        sitemap = f"Sitemap: {base}sitemap.xml\n" if base else ""
+        return f"User-agent: *\nAllow: /\n{sitemap}".encode()
+
+    def _sitemap(self, paths: list[str]) -> bytes:
+        """Every page readers may land on, by its full address (base_url is set)."""
+        base = self.site.content.site.base_url or ""
+        pages = sorted(p for p in paths if p.endswith(".html") and p not in (NOT_FOUND, SEARCH))
+        urls = "".join(
+            f"  <url><loc>{esc(base + ('' if p == HOME else p))}</loc></url>\n" for p in pages
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{urls}</urlset>\n"
+        ).encode()
 
     def _section_page(self, page: SectionPage) -> FileData:
         return self.page(
@@ -259,8 +333,30 @@ class Renderer:
             self.site.content.site.title,
             overview=home,
             key_facts=self.site.key_facts,
+            figure_facts=self._figure_facts(),
             **self._neighbours(home),
         )
+
+    def _figure_facts(self) -> list[FigureFact]:
+        """The key facts made of figures: for each group marked `key_fact`, every distinct
+        figure stated for it, side by side, each with who states it."""
+        facts = []
+        for group in self.site.content.figures.groups:
+            members = [
+                f for f in self.site.figures if group.key_fact and f.group_title == group.title
+            ]
+            host = next((p for p in self.site.sections if set(p.figures) & set(members)), None)
+            if not members or host is None:
+                continue
+            claims: dict[tuple[str, str | None, str], FigureView] = {}
+            for f in sorted(members, key=lambda f: f.figure.low or f.figure.high or 0):
+                claims.setdefault((f.figure.value_text, f.figure.attribution, f.figure.kind), f)
+            facts.append(
+                FigureFact(
+                    group.title, tuple(claims.values()), f"{host.path}#{group_anchor(group.title)}"
+                )
+            )
+        return facts
 
     def _extra_page(self, extra, path: str) -> FileData:
         body = Markup(self.markdown.render(extra.markdown))
@@ -276,6 +372,8 @@ class Renderer:
             url = lambda target: root + target  # noqa: E731
         else:
             url = lambda target: relative(here, target)  # noqa: E731
+        cites = Citations(here, self.source_page, self.site.sources)
+        narrative_sentence = self._narrative_sentence_for(here, cites)
         try:
             pieces = self.env.get_template(template).generate(
                 site=self.site,
@@ -284,12 +382,14 @@ class Renderer:
                 here=here,
                 url=url,
                 nav=self.nav,
-                narrative_sentence=self._narrative_sentence_for(here),
-                paragraph=self._paragraph_for(here),
+                narrative_sentence=narrative_sentence,
+                paragraph=self._paragraph_for(narrative_sentence),
                 event_text=self._event_text_for(here),
                 quoted=self._quoted_for(here),
-                cites=self._cites_for(here),
+                cites=cites,
+                cited_sources=cites.sources,
                 source_sentence=self._source_sentence_for(here),
+                source_text=self._source_text,
                 section_title=self.section_title,
                 **context,
             )
@@ -318,24 +418,9 @@ class Renderer:
 
     # --- pieces the templates call --------------------------------------------------
 
-    def _cites_for(self, here: str) -> Callable[..., Markup]:
-        """The `[n]` links after a shown sentence or fact (or for given source sentences),
-        one per source sentence behind it."""
-
-        def render(ns: NarrativeSentence | KeyFactView | Sequence[Sentence]) -> Markup:
-            sentences = ns if isinstance(ns, tuple | list) else ns.citations
-            links = []
-            for occurrence in sorted(sentences, key=lambda o: self.number_of[o.seed]):
-                page = self.source_page[occurrence.seed]
-                n = page.number
-                href = relative(here, f"{page.path}#{occurrence.id}")
-                links.append(
-                    f'<a class="cite" href="{esc(href)}" '
-                    f'title="Source {n}: {esc(page.source.title)}">[{n}]</a>'
-                )
-            return Markup(f'<sup class="c">{"".join(links)}</sup>')
-
-        return render
+    def _source_text(self, text: str) -> Markup:
+        """Text quoted from a source, escaped, its passages in other scripts marked."""
+        return inline(text, [], self.languages)
 
     def _entity_links(
         self, here: str, ns: NarrativeSentence, linked: set[str], avoid=()
@@ -362,22 +447,22 @@ class Renderer:
         return spans
 
     def _narrative_sentence_for(
-        self, here: str
+        self, here: str, cites: Citations
     ) -> Callable[[NarrativeSentence, set[str] | None], Markup]:
-        cites = self._cites_for(here)
-
         def render(ns: NarrativeSentence, linked: set[str] | None = None) -> Markup:
             links = self._entity_links(here, ns, set() if linked is None else linked)
             return Markup(
                 f'<span class="s" id="{esc(ns.anchor)}"><span class="t">'
-                f"{inline(ns.text, links)}</span>{_flags(ns.markers)}{cites(ns)}</span>"
+                f"{inline(ns.text, links, self.languages)}</span>"
+                f"{_flags(ns.markers)}{cites(ns)}</span>"
             )
 
         return render
 
-    def _paragraph_for(self, here: str) -> Callable[[Paragraph], Markup]:
+    def _paragraph_for(
+        self, sentence: Callable[[NarrativeSentence, set[str] | None], Markup]
+    ) -> Callable[[Paragraph], Markup]:
         """A paragraph's sentences; each entity is linked at its first mention only."""
-        sentence = self._narrative_sentence_for(here)
 
         def render(paragraph: Paragraph) -> Markup:
             linked: set[str] = set()
@@ -390,7 +475,7 @@ class Renderer:
 
         def render(ns: NarrativeSentence, start: int, end: int) -> Markup:
             links = self._entity_links(here, ns, set(), avoid=[(start, end)])
-            return inline(ns.text, [(start, end, "<mark>", "</mark>"), *links])
+            return inline(ns.text, [(start, end, "<mark>", "</mark>"), *links], self.languages)
 
         return render
 
@@ -401,7 +486,7 @@ class Renderer:
             d = event.mention
             mark = (d.start, d.end, "<mark>", "</mark>")
             links = self._entity_links(here, event.sentence, set(), avoid=[(d.start, d.end)])
-            return inline(event.sentence.text, [mark, *links])
+            return inline(event.sentence.text, [mark, *links], self.languages)
 
         return render
 
@@ -426,7 +511,8 @@ class Renderer:
                 )
             return Markup(
                 f'<span class="s {sentence.role}" id="{esc(sentence.id)}">'
-                f'<span class="t">{esc(sentence.text)}</span>{_flags(sentence.markers)}'
+                f'<span class="t">{inline(sentence.text, [], self.languages)}</span>'
+                f"{_flags(sentence.markers)}"
                 f"{used}</span>"
             )
 
@@ -476,7 +562,7 @@ class Renderer:
                 > 1
                 and len({f.figure.attribution for f in members if f.figure.kind == kind}) > 1
             }
-            groups.append((title or "Other figures", members, contested))
+            groups.append((title or "Other figures", members, contested, group_anchor(title)))
         rows = [
             RangeRow(
                 f"{f.group_title or 'Other'}: {f.figure.value_text} {f.figure.kind}"
@@ -486,7 +572,7 @@ class Renderer:
                 f"#{f.anchor}",
                 "contested"
                 if f.group_title
-                and any(f.group_title == t and f.figure.kind in c for t, _, c in groups)
+                and any(f.group_title == t and f.figure.kind in c for t, _, c, _ in groups)
                 else "",
             )
             for title in [*titles, None]
