@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1021,19 +1022,19 @@ def find_diplomacy(
     dating them; without it, the last date of the three sentences before is taken.
     """
     vocab = _vocabulary(rules)
-    items: list[_Item] = []
+    register = _Register()
     speaking: set[int] = set()  # sentences that mention diplomacy at all
     for i, (text, dates) in enumerate(sentences):
         mentions = _sentence_mentions(i, text, dates, vocab)
         if mentions:
             speaking.add(i)
         for group in _groups(mentions):
-            target = _target(items, group, i)
+            target = register.target(group, i)
             if target is not None:
-                target.mentions.extend(group)
+                register.extend(target, group, i)
             elif not all(m.anaphoric for m in group):
-                items.append(_Item(group[0].kind, list(group)))
-    items = _merge_by_date(items)
+                register.extend(_Item(group[0].kind, []), group, i)
+    items = _merge_by_date(register.items)
     _outcomes(items, sentences, speaking)
     out = [_finish(item, items, sentences, narrative) for item in items]
     out.sort(key=lambda pair: (pair[0], pair[1].start))
@@ -1080,49 +1081,84 @@ def _groups(mentions: list[_Mention]) -> list[list[_Mention]]:
     return groups
 
 
-def _target(items: list[_Item], group: list[_Mention], i: int) -> _Item | None:
-    """The item a sentence's group of mentions belongs to, if it is one already met."""
-    head = next((m for m in group if m.key), group[0])
-    if head.key is not None:
-        return next((it for it in reversed(items) if it.key == head.key), None)
-    if all(m.anaphoric for m in group):
-        related = _RELATED[head.kind]
-        if head.year is not None:  # "the 1994 ceasefire"
+class _Register:
+    """The items met so far, in the order they were met, with quick ways to the few a new
+    group of mentions may belong to (so a long source costs time in proportion to its length):
+    by name, by the years their mentions give, and those mentioned in the last sentences."""
+
+    _WINDOW = max(_ANAPHOR_LOOKBACK, _HEAD_LOOKBACK)
+
+    def __init__(self) -> None:
+        self.items: list[_Item] = []
+        self._number: dict[int, int] = {}  # id(item) → its place in `items`
+        self._by_key: dict[str, _Item] = {}
+        self._by_year: dict[int, dict[int, _Item]] = defaultdict(dict)  # year → id → item
+        self._last: dict[int, int] = {}  # id(item) → the last sentence that mentions it
+        self._recent: dict[int, _Item] = {}  # items mentioned in the last _WINDOW sentences
+
+    def extend(self, item: _Item, group: list[_Mention], i: int) -> None:
+        if id(item) not in self._number:
+            self._number[id(item)] = len(self.items)
+            self.items.append(item)
+        item.mentions.extend(group)
+        if item.key is not None:
+            self._by_key.setdefault(item.key, item)
+        for m in group:
+            if m.date is not None:
+                self._by_year[m.date.date.year][id(item)] = item
+        self._last[id(item)] = i
+        self._recent[id(item)] = item
+
+    def _latest_first(self, candidates) -> list[_Item]:
+        return sorted(candidates, key=lambda it: -self._number[id(it)])
+
+    def target(self, group: list[_Mention], i: int) -> _Item | None:
+        """The item a sentence's group of mentions belongs to, if it is one already met."""
+        self._recent = {
+            k: it for k, it in self._recent.items() if self._last[k] >= i - self._WINDOW
+        }
+        head = next((m for m in group if m.key), group[0])
+        if head.key is not None:
+            return self._by_key.get(head.key)
+        if all(m.anaphoric for m in group):
+            related = _RELATED[head.kind]
+            if head.year is not None:  # "the 1994 ceasefire"
+                return next(
+                    (
+                        it
+                        for it in self._latest_first(self._by_year.get(head.year, {}).values())
+                        if it.kind in related
+                        and it.best_date()
+                        and it.best_date().date.year == head.year
+                    ),
+                    None,
+                )
             return next(
                 (
                     it
-                    for it in reversed(items)
-                    if it.kind in related
-                    and it.best_date()
-                    and it.best_date().date.year == head.year
+                    for it in self._latest_first(self._recent.values())
+                    if it.kind in related and self._last[id(it)] >= i - _ANAPHOR_LOOKBACK
                 ),
                 None,
             )
-        return next(
-            (
-                it
-                for it in reversed(items)
-                if it.kind in related and it.last >= i - _ANAPHOR_LOOKBACK
-            ),
-            None,
-        )
-    # Talks that go on in the next sentence, or "proposals" taken up again a little later.
-    own = next((m.date for m in group if m.date is not None), None)
-    subjects = {_key(a) for m in group for a in m.subject}
-    for it in reversed(items):
-        if it.kind != head.kind or it.key is not None or _disjoint(subjects, it.subjects):
-            continue
-        date = it.best_date()
-        if own is not None and date is not None and not _compatible(own, date):
-            continue
-        if it.last == i - 1 or (
-            it.last >= i - _HEAD_LOOKBACK
-            and own is None
-            and date is None
-            and any(m.head == head.head for m in it.mentions)
-        ):
-            return it
-    return None
+        # Talks that go on in the next sentence, or "proposals" taken up again a little later.
+        own = next((m.date for m in group if m.date is not None), None)
+        subjects = {_key(a) for m in group for a in m.subject}
+        for it in self._latest_first(self._recent.values()):
+            if it.kind != head.kind or it.key is not None or _disjoint(subjects, it.subjects):
+                continue
+            date = it.best_date()
+            if own is not None and date is not None and not _compatible(own, date):
+                continue
+            last = self._last[id(it)]
+            if last == i - 1 or (
+                last >= i - _HEAD_LOOKBACK
+                and own is None
+                and date is None
+                and any(m.head == head.head for m in it.mentions)
+            ):
+                return it
+        return None
 
 
 def _compatible(a: DateMention, b: DateMention, strict: bool = False) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 
 from . import backmatter, dates
 from .config import ParseSettings
@@ -46,17 +47,16 @@ def dedup_key(text: str) -> str:
     return text if key == text else key  # most often the text itself, not a second copy
 
 
-def sentence_id(key: str, taken: set[str]) -> str:
-    """A short id from the sentence text, so it survives edits elsewhere in the seed."""
+def sentence_id(key: str, taken: set[str], repeats: Counter[str]) -> str:
+    """A short id from the sentence text, so it survives edits elsewhere in the seed; the
+    same sentence again is numbered: -2, -3, … (`repeats` counts them)."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
     for length in (8, 12, 16):
         candidate = "s" + digest[:length]
         if candidate not in taken:
             return candidate
-    n = 2
-    while f"s{digest}-{n}" in taken:
-        n += 1
-    return f"s{digest}-{n}"
+    repeats[digest] += 1
+    return f"s{digest}-{repeats[digest] + 1}"
 
 
 def build_source(seed: SeedFile, settings: ParseSettings | None = None) -> Source:
@@ -86,10 +86,11 @@ def build_source(seed: SeedFile, settings: ParseSettings | None = None) -> Sourc
     mentions_at = dict(zip(body, resolved, strict=True))
 
     taken: set[str] = set()
+    repeats: Counter[str] = Counter()
     sentences = []
     for i, (span, shown) in enumerate(zip(spans, texts, strict=True)):
         key = dedup_key(shown)
-        sid = sentence_id(key, taken)
+        sid = sentence_id(key, taken, repeats)
         taken.add(sid)
         sentences.append(
             Sentence(

@@ -36,8 +36,7 @@ def index_site(site: Path) -> None:
         binary = get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise SiteError(
-            "the search indexer is missing; install the package 'pagefind[bin]' "
-            "(make build does)"
+            "the search indexer is missing; install the package 'pagefind[bin]' (make build does)"
         ) from exc
     # Settings come from the command line only: no pagefind.yml, no PAGEFIND_ variables.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
