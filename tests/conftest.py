@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from karabakh_site.build import BuildResult, run_build
+from karabakh_site.build import BuildReport, run_build
 from karabakh_site.config import load_content
 from karabakh_site.documents import build_source
 from karabakh_site.loader import load_seeds
@@ -42,7 +42,7 @@ def sources(content) -> dict[str, Source]:
 
 
 @pytest.fixture(scope="session")
-def real_build(tmp_path_factory) -> BuildResult:
+def real_build(tmp_path_factory) -> BuildReport:
     """The real seeds built and written to a folder, as `make build` does."""
     out = tmp_path_factory.mktemp("site") / "build"
     return run_build(SEEDS, CONTENT, TEMPLATES, out)

@@ -236,3 +236,26 @@ def test_dark_mode_follows_the_system_setting(browser, base_url):
         return [int(n) for n in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
 
     assert sum(background("light")) > 600 and sum(background("dark")) < 150
+
+
+def test_search_over_an_index_in_parts(browser, tmp_path, monkeypatch):
+    from karabakh_site import search
+
+    monkeypatch.setattr(search, "PART_BYTES", 400_000)  # as a large site is indexed
+    out = tmp_path / "site"
+    run_build(SEEDS, CONTENT, TEMPLATES, out)
+    assert len(json.loads((out / "pagefind" / "bundles.json").read_text())) >= 3
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=out))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport=DESKTOP)
+        problems = Problems(page)
+        page.goto(f"http://127.0.0.1:{server.server_port}/search.html?q=Khojaly")
+        results = page.locator("#search-results li")
+        results.first.wait_for()
+        titles = page.eval_on_selector_all("#search-results a", "as => as.map(a => a.href)")
+        assert any("/entities/" in t for t in titles) and any("/entities/" not in t for t in titles)
+        assert problems.found == []
+        page.close()
+    finally:
+        server.shutdown()

@@ -136,3 +136,17 @@ def test_a_description_quote_no_seed_has_is_a_warning_and_not_shown(project_copy
     assert f"entities.yaml:{line}: entity 'Nagorno-Karabakh': its quote is not found" in err
     page = (project_copy / "build" / "entities" / "nagorno-karabakh.html").read_text("utf-8")
     assert "A region no seed describes this way" not in page
+
+
+def test_entity_page_lists_the_figures_stated_where_it_is_named(built_site):
+    figures = json.loads((built_site / "data" / "figures.json").read_text(encoding="utf-8"))
+    entities = json.loads((built_site / "data" / "entities.json").read_text(encoding="utf-8"))
+    khojaly = next(e for e in entities if e["id"] == "khojaly")
+    naming = set(khojaly["sentences"])
+    stated = [f for f in figures if f["url"] in naming]
+    assert len(stated) >= 2
+    page = (built_site / "entities" / "khojaly.html").read_text(encoding="utf-8")
+    section = page[page.index('id="figures"') : page.index('id="mentions"')]
+    assert sorted(re.findall(r"<strong>(.*?)</strong>", section)) == sorted(
+        f["value_text"] for f in stated
+    )

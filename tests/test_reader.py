@@ -139,3 +139,49 @@ def test_print_notes_list_exactly_the_sources_a_page_cites(built_site: Path):
         notes = html[html.index('<section class="print-notes"') :]
         listed = set(re.findall(r'<li value="(\d+)">', notes))
         assert cited and cited == listed, name
+
+
+def test_a_large_site_is_indexed_in_parts_that_the_search_page_merges(project_copy, monkeypatch):
+    from karabakh_site import search
+
+    assert search.parts([("a", 5), ("b", 5), ("c", 20), ("d", 1)], 10) == [["a", "b"], ["c"], ["d"]]
+    monkeypatch.setattr(search, "PART_BYTES", 400_000)
+    out = project_copy / "build"
+    run_build(project_copy / "seeds", project_copy / "content", project_copy / "templates", out)
+    bundles = json.loads((out / "pagefind" / "bundles.json").read_text())
+    assert len(bundles) >= 3 and bundles[0] == "pagefind/"
+    counts = [
+        sum(
+            lang["page_count"]
+            for lang in json.loads((out / b / "pagefind-entry.json").read_text())[
+                "languages"
+            ].values()
+        )
+        for b in bundles
+    ]
+    indexed = [p for p in out.rglob("*.html") if "data-pagefind-body" in p.read_text("utf-8")]
+    assert sum(counts) == len(indexed)  # every page in exactly one part
+
+
+def test_a_maintainers_link_to_a_page_the_build_lacks_is_text_and_a_warning(project_copy):
+    page = project_copy / "content" / "pages" / "about.md"
+    page.write_text(
+        page.read_text()
+        + "\nSee [the missing page](nowhere.html#x) and [the timeline](timeline.html).\n"
+    )
+    out = project_copy / "build"
+    report = run_build(
+        project_copy / "seeds", project_copy / "content", project_copy / "templates", out
+    )
+    assert any("pages/about.md" in w and "nowhere.html" in w for w in report.warnings)
+    html = (out / "about.html").read_text(encoding="utf-8")
+    assert "See the missing page and" in html and 'href="nowhere.html' not in html
+    assert '<a href="timeline.html">the timeline</a>' in html
+    with pytest.raises(SiteError, match=r"nowhere\.html"):
+        run_build(
+            project_copy / "seeds",
+            project_copy / "content",
+            project_copy / "templates",
+            out,
+            strict=True,
+        )

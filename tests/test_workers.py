@@ -60,3 +60,12 @@ def test_an_error_meanwhile_stops_the_workers():
             minimum=2,
             meanwhile=broken,
         )
+
+
+def test_in_child_returns_the_result_and_raises_the_error():
+    from karabakh_site.workers import in_child
+
+    value, pid = in_child(functools.partial(_square_with_pid, 7))
+    assert value == 49 and pid != os.getpid()
+    with pytest.raises(ValueError, match="job 3 failed"):
+        in_child(functools.partial(_fail, 3))

@@ -14,7 +14,7 @@ from .config import Placement, SectionRules
 from .diplomacy import DiplomacyRules, DiplomaticItem, find_diplomacy
 from .entities import Gazetteer, Mention
 from .figures import Figure, FigureRules, find_figures
-from .model import QuoteIndex, Source
+from .model import Source, find_quotes
 from .sections import Layout, layout_source
 
 
@@ -58,10 +58,8 @@ def placed_sections(source: Source, placements: tuple[Placement, ...]) -> dict[i
     """Body positions of the sentences a maintainer put in a section (corrections.yaml)."""
     if not placements:
         return {}
-    quotes = QuoteIndex([source])
+    found = find_quotes([source], (item.quote for item in placements))
     position = {s.id: i for i, s in enumerate(source.body)}
     return {
-        position[sentence.id]: item.section
-        for item in placements
-        for sentence in quotes.find(item.quote)
+        position[sentence.id]: item.section for item in placements for sentence in found[item.quote]
     }

@@ -20,7 +20,7 @@ from .documents import slugify
 from .entities import Entity, Gazetteer, Mention
 from .errors import SiteError
 from .figures import Figure, FigureRules, side_of
-from .model import QuoteIndex, Sentence, Source
+from .model import Sentence, Source, find_quotes
 from .references import Work
 from .timeline import Event, timeline_events
 
@@ -166,6 +166,7 @@ class EntityPage:
     events: tuple[Event, ...]  # timeline entries whose sentence names it
     related: tuple[tuple[Entity, int], ...]  # named in the same paragraphs, most often first
     description: tuple[Sentence, ...]  # the seed sentences holding its `quote`, if any
+    figures: tuple[FigureView, ...] = ()  # stated figures whose sentence names it
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,15 @@ def assemble(
     _check_addresses(sources, content, gazetteer)
     primary_of = _primaries(sources)
     warnings = [] if warnings is None else warnings
-    quotes = QuoteIndex(sources)
+    corrections = content.corrections
+    quotes = find_quotes(
+        sources,
+        [
+            *(item.quote for item in corrections.placements),
+            *(item.quote for item in corrections.exclusions),
+            *(fact.quote for fact in content.site.key_facts),
+        ],
+    )
     _placement_warnings(quotes, content, warnings)
     excluded = _exclusions(quotes, content, warnings)
     analysis_of = {source.file: a for source, a in zip(sources, analyses, strict=True)}
@@ -319,7 +328,9 @@ def assemble(
         for page in section_pages
     ]
     site.key_facts = _key_facts(quotes, content, narrative, warnings)
-    site.entities = _entity_pages(quotes, section_pages, site.timeline, gazetteer, warnings)
+    site.entities = _entity_pages(
+        sources, section_pages, site.timeline, site.figures, gazetteer, warnings
+    )
     site.warnings = warnings
     return site
 
@@ -360,7 +371,9 @@ def _diplomacy(sources, analysis_of, narrative) -> list[DiplomacyView]:
     return views
 
 
-def _entity_pages(quotes, section_pages, timeline, gazetteer, warnings) -> list[EntityPage]:
+def _entity_pages(
+    sources, section_pages, timeline, figures, gazetteer, warnings
+) -> list[EntityPage]:
     """A page for every gazetteer entity the narrative names."""
     naming: dict[str, list[NarrativeSentence]] = defaultdict(list)
     groups = []
@@ -376,9 +389,12 @@ def _entity_pages(quotes, section_pages, timeline, gazetteer, warnings) -> list[
     for event in timeline:
         for entity_id in dict.fromkeys(m.entity_id for m in event.sentence.mentions):
             events_naming[entity_id].append(event)
-    descriptions = {
-        e.id: tuple(quotes.find(e.quote, ALL_ROLES)) for e in gazetteer.entities if e.quote
-    }
+    figures_naming: dict[str, list[FigureView]] = defaultdict(list)
+    for view in figures:
+        for entity_id in dict.fromkeys(m.entity_id for m in view.sentence.mentions):
+            figures_naming[entity_id].append(view)
+    quoted = find_quotes(sources, (e.quote for e in gazetteer.entities if e.quote), ALL_ROLES)
+    descriptions = {e.id: tuple(quoted[e.quote]) for e in gazetteer.entities if e.quote}
     for entity in gazetteer.entities:
         if entity.quote and not descriptions[entity.id]:
             warnings.append(
@@ -407,6 +423,7 @@ def _entity_pages(quotes, section_pages, timeline, gazetteer, warnings) -> list[
                     if other in naming
                 ),
                 description=descriptions.get(entity.id, ()),
+                figures=tuple(figures_naming[entity.id]),
             )
         )
     pages.sort(key=lambda p: (p.entity.name.casefold(), p.entity.id))
@@ -464,13 +481,15 @@ def _primaries(sources: list[Source]) -> dict[str, tuple[str, str]]:
 ALL_ROLES = ("body", "back", "meta")
 
 
-def _locate(quotes: QuoteIndex, quote: str, what: str, path, line: int, warnings: list[str]):
+def _locate(
+    quotes: dict[str, list[Sentence]], quote: str, what: str, path, line: int, warnings: list[str]
+) -> list[Sentence]:
     """The sentences a maintainer's quote points at; a warning if there are none.
 
     Not an error: the same content/ serves any folder of seeds, and a quote
     from one seed simply does not apply when that seed is absent.
     """
-    found = quotes.find(quote)
+    found = quotes[quote]
     if not found:
         warnings.append(
             str(
@@ -484,7 +503,9 @@ def _locate(quotes: QuoteIndex, quote: str, what: str, path, line: int, warnings
     return found
 
 
-def _exclusions(quotes: QuoteIndex, content: Content, warnings: list[str]) -> dict[str, str]:
+def _exclusions(
+    quotes: dict[str, list[Sentence]], content: Content, warnings: list[str]
+) -> dict[str, str]:
     out = {}
     path = content.root / "corrections.yaml"
     for item in content.corrections.exclusions:
@@ -493,7 +514,9 @@ def _exclusions(quotes: QuoteIndex, content: Content, warnings: list[str]) -> di
     return out
 
 
-def _placement_warnings(quotes: QuoteIndex, content: Content, warnings: list[str]) -> None:
+def _placement_warnings(
+    quotes: dict[str, list[Sentence]], content: Content, warnings: list[str]
+) -> None:
     """Placements are applied per source by the analysis; here only the ones no source has."""
     path = content.root / "corrections.yaml"
     for item in content.corrections.placements:
@@ -620,7 +643,7 @@ def _back_entries(source: Source, back: tuple[Sentence, ...], uid_of):
 
 
 def _key_facts(
-    quotes: QuoteIndex, content: Content, narrative, warnings: list[str]
+    quotes: dict[str, list[Sentence]], content: Content, narrative, warnings: list[str]
 ) -> list[KeyFactView]:
     """Hand-written facts, each shown only with the seed sentences its quote is found in."""
     out = []

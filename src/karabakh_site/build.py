@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .analysis import Rules, SourceAnalysis, analyse
-from .assemble import Site, assemble
+from .assemble import SEARCH, Site, assemble
 from .cache import Cache, code_version, record_build
 from .cache import key as cache_key
 from .config import ParseSettings, load_content
@@ -21,10 +21,10 @@ from .errors import SiteError
 from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
-from .render import load_templates, render_jobs
+from .render import NOT_FOUND, load_templates, render_jobs
 from .search import index_site
 from .timeline import verify_quotes
-from .workers import cores, run_all
+from .workers import cores, in_child, run_all
 from .writer import FileData, Staging
 
 SHARED_RENDER_MAX_MB = 160  # above this, rendering on more cores would cost another copy
@@ -56,28 +56,59 @@ class Stages:
 
 @dataclass
 class BuildResult:
+    """The site model and what rendering it needs."""
+
     site: Site
     seed_texts: dict[str, str]  # file name → decoded text, for the exports' span hashes
     templates: jinja2.Environment  # every template compiled
     stages: Stages = field(default_factory=lambda: Stages())
     reused: int = 0  # parsed sources and analyses taken from the cache
     computed: int = 0  # … and computed afresh
+
+
+@dataclass
+class BuildReport:
+    """What a written build holds and how it went (the model itself is gone by then)."""
+
+    out: Path
+    sources: int
+    sentences: int  # narrative sentences
+    events: int  # timeline events
+    figures: int
+    entities: int
+    warnings: list[str]
+    stages: Stages
+    reused: int
+    computed: int
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: size, mtime
-    out: Path | None = None  # where it was written
+
+    @staticmethod
+    def of(result: BuildResult, out: Path) -> BuildReport:
+        site = result.site
+        return BuildReport(
+            out=out,
+            sources=len(site.sources),
+            sentences=sum(page.sentence_count for page in site.sections),
+            events=len(site.timeline),
+            figures=len(site.figures),
+            entities=len(site.entities),
+            warnings=list(site.warnings),
+            stages=result.stages,
+            reused=result.reused,
+            computed=result.computed,
+        )
 
     @property
     def pages(self) -> int:
         return sum(1 for name in self.files if name.endswith(".html"))
 
-    def summary(self, out: Path, seconds: float) -> str:
+    def summary(self, seconds: float) -> str:
         """One line: what was built, from what, with how many warnings, how fast."""
-        site = self.site
-        sentences = sum(page.sentence_count for page in site.sections)
         return (
-            f"built {self.pages} pages into {out} from {len(site.sources)} sources: "
-            f"{sentences} narrative sentences, {len(site.timeline)} timeline events, "
-            f"{len(site.figures)} figures, {len(site.entities)} entities, "
-            f"{len(site.warnings)} warnings; {seconds:.2f} s"
+            f"built {self.pages} pages into {self.out} from {self.sources} sources: "
+            f"{self.sentences} narrative sentences, {self.events} timeline events, "
+            f"{self.figures} figures, {self.entities} entities, "
+            f"{len(self.warnings)} warnings; {seconds:.2f} s"
         )
 
 
@@ -194,47 +225,81 @@ def run_build(
     cache_dir: Path | None = None,
     fingerprint: str | None = None,
     progress: Callable[[str], None] = _quiet,
-) -> BuildResult:
+) -> BuildReport:
     """Build and write; with `strict`, any warning fails the build before anything is written.
 
     `cache_dir` keeps parsed sources between builds; `fingerprint` (of all inputs) is
     recorded with the output so that an unchanged rebuild can be skipped.
     """
+    with Staging(out) as staging:
+        # The model lives and dies in a process of its own, so that the search indexer, which
+        # needs memory in proportion to the site, does not run beside it.
+        report = in_child(
+            functools.partial(
+                _model_and_pages,
+                seeds,
+                content,
+                templates,
+                out,
+                cache_dir,
+                strict,
+                staging.write,
+                progress,
+            )
+        )
+        progress("indexing the pages for search")
+        index_site(staging.tmp, skip=frozenset({NOT_FOUND, SEARCH}))
+        report.stages.lap("search index")
+        report.files = staging.commit()
+    if cache_dir is not None and fingerprint:
+        record_build(cache_dir, out, fingerprint, report.files, report.warnings)
+    report.stages.lap("write")
+    return report
+
+
+def _model_and_pages(
+    seeds: Path,
+    content: Path,
+    templates: Path,
+    out: Path,
+    cache_dir: Path | None,
+    strict: bool,
+    write: Callable[[str, FileData], int],
+    progress: Callable[[str], None],
+) -> BuildReport:
+    """Build the site model and write its pages and data; what went into them."""
     cache = Cache(cache_dir)
     result = build_site(seeds, content, templates, cache, progress)
+    jobs = output_jobs(result, templates)
     if strict and result.site.warnings:
         raise SiteError(
             f"{len(result.site.warnings)} warning(s) and --strict:\n  "
             + "\n  ".join(result.site.warnings)
         )
     result.stages.clock = time.perf_counter()
-    with Staging(out) as staging:
-        write_output(result, templates, staging.write, progress)
-        result.stages.lap("render")
-        progress("indexing the pages for search")
-        index_site(staging.tmp)
-        result.stages.lap("search index")
-        result.files = staging.commit()
-        result.out = out
-    if cache_dir is not None and fingerprint:
-        record_build(cache_dir, out, fingerprint, result.files, result.site.warnings)
+    write_output(jobs, write, progress)
+    report = BuildReport.of(result, out)
+    report.stages.lap("render")
     cache.sweep()
-    result.stages.lap("write")
-    return result
+    return report
 
 
-def write_output(
-    result: BuildResult,
-    templates: Path,
-    write: Callable[[str, FileData], int],
-    progress: Callable[[str], None] = _quiet,
-) -> None:
-    """Render the pages and the data exports, each file written as soon as it is made, on
-    every core (workers write their files themselves; only sizes come back)."""
-    jobs = [
+def output_jobs(result: BuildResult, templates: Path) -> list[tuple[str, Callable[[], FileData]]]:
+    """(path, function making it) for every page, asset and data export. Planning the pages
+    may add warnings (a maintainer's page linking to a page this build does not have)."""
+    return [
         *render_jobs(result.site, result.templates, templates),
         *export_jobs(result.site, result.seed_texts),
     ]
+
+
+def write_output(
+    jobs: list[tuple[str, Callable[[], FileData]]],
+    write: Callable[[str, FileData], int],
+    progress: Callable[[str], None] = _quiet,
+) -> None:
+    """Make the files and write each as soon as it is made, on every core (workers write
+    their files themselves; only sizes come back)."""
     # A forked worker soon holds its own copy of most of the site model (reading an object
     # writes its reference count), so a large site is rendered by this process alone.
     workers = cores() if peak_memory_mb() < SHARED_RENDER_MAX_MB else 1

@@ -146,7 +146,7 @@ def _build(args) -> int:
             return 0
     from .build import run_build
 
-    result = run_build(
+    report = run_build(
         args.seeds,
         args.content,
         args.templates,
@@ -156,16 +156,16 @@ def _build(args) -> int:
         fingerprint=stamp,
         progress=_progress_printer(args.started) if _long(args) else _quiet,
     )
-    for warning in result.site.warnings:
+    for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(result.summary(args.out, time.perf_counter() - args.started))
+    print(report.summary(time.perf_counter() - args.started))
     if args.verbose:
-        stages = result.stages
+        stages = report.stages
         for stage, seconds in stages.seconds.items():
             print(f"  {stage:<18} {seconds * 1000:8.1f} ms   peak {stages.peak_mb[stage]:6.0f} MB")
         print(
-            f"  reused {result.reused} parsed or analysed sources from the cache, "
-            f"computed {result.computed}"
+            f"  reused {report.reused} parsed or analysed sources from the cache, "
+            f"computed {report.computed}"
         )
     return 0
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from . import dates
 from .assemble import ALL_ROLES, NarrativeSentence, Site
-from .model import QuoteIndex, Sentence
+from .model import Sentence, find_quotes
 from .writer import FileData
 
 
@@ -256,7 +256,11 @@ def _facts(site: Site) -> list[dict]:
         for f in site.key_facts
     ]
     rules = site.content.timeline
-    quotes = QuoteIndex([page.source for page in site.sources])
+    quotes = find_quotes(
+        [page.source for page in site.sources],
+        [*([rules.period.quote] if rules.period else []), *(r.quote for r in rules.anchors)],
+        ALL_ROLES,
+    )
     if rules.period is not None:
         p = rules.period
         records.append(
@@ -265,7 +269,7 @@ def _facts(site: Site) -> list[dict]:
                 "label": "period",
                 "value": f"{p.start.iso()} to {p.end.iso()}",
                 "quote": p.quote,
-                "sources": source_refs(quotes.find(p.quote, ALL_ROLES)),
+                "sources": source_refs(quotes[p.quote]),
             }
         )
     for rule in rules.anchors:
@@ -275,7 +279,7 @@ def _facts(site: Site) -> list[dict]:
                 "label": rule.anchor.phrase,
                 "value": rule.anchor.date.iso(),
                 "quote": rule.quote,
-                "sources": source_refs(quotes.find(rule.quote, ALL_ROLES)),
+                "sources": source_refs(quotes[rule.quote]),
             }
         )
     for page in site.entities:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -75,36 +76,28 @@ class Source:
         return [s for s in self.sentences if s.role == "body"]
 
 
-class QuoteIndex:
-    """Finds the sentences holding a quote quickly, however many quotes and sentences."""
-
-    def __init__(self, sources: list[Source]):
-        self.sentences = [s for source in sources for s in source.sentences]
-        self._joined: dict[tuple[str, ...], tuple[str, list[int], list[Sentence]]] = {}
-
-    def _index(self, roles: tuple[str, ...]):
-        if roles not in self._joined:
-            chosen = [s for s in self.sentences if s.role in roles]
-            starts, pos = [], 0
-            for s in chosen:
-                starts.append(pos)
-                pos += len(s.text) + 1
-            self._joined[roles] = ("\n".join(s.text for s in chosen), starts, chosen)
-        return self._joined[roles]
-
-    def texts(self, roles: tuple[str, ...]) -> list[str]:
-        return [s.text for s in self._index(roles)[2]]
-
-    def find(self, quote: str, roles: tuple[str, ...] = ("body",)) -> list[Sentence]:
-        """Sentences containing `quote` (whitespace-insensitive), in source order."""
-        wanted = " ".join(quote.split())
-        if not wanted or "\n" in wanted:
-            return []
-        joined, starts, chosen = self._index(roles)
-        found: list[Sentence] = []
-        at = joined.find(wanted)
-        while at != -1:
-            i = bisect.bisect_right(starts, at) - 1
-            found.append(chosen[i])
-            at = joined.find(wanted, starts[i] + len(chosen[i].text) + 1)
+def find_quotes(
+    sources: Iterable[Source], quotes: Iterable[str], roles: tuple[str, ...] = ("body",)
+) -> dict[str, list[Sentence]]:
+    """For each quote, the sentences (of the given roles) that hold it, in source order; the
+    match ignores differences in white space, and a quote never spans two sentences. The
+    sources are searched one at a time, so only one source's text is joined at a time."""
+    wanted = {q: " ".join(q.split()) for q in quotes}
+    found: dict[str, list[Sentence]] = {q: [] for q in wanted}
+    searched = {q: w for q, w in wanted.items() if w and "\n" not in w}
+    if not searched:
         return found
+    for source in sources:
+        chosen = [s for s in source.sentences if s.role in roles]
+        starts, pos = [], 0
+        for s in chosen:
+            starts.append(pos)
+            pos += len(s.text) + 1
+        joined = "\n".join(s.text for s in chosen)
+        for quote, text in searched.items():
+            at = joined.find(text)
+            while at != -1:
+                i = bisect.bisect_right(starts, at) - 1
+                found[quote].append(chosen[i])
+                at = joined.find(text, starts[i] + len(chosen[i].text) + 1)
+    return found

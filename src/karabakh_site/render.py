@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import posixpath
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -219,6 +220,7 @@ class Renderer:
         self.section_title = {s.rule.slug: s.rule.title for s in site.sections}
         self.entity_page = {p.entity.id: p for p in site.entities}
         self.nav = self._navigation()
+        self.paths: set[str] = set()  # every page of the site, once `jobs` has listed them
         self.reading_order = [s for s in site.sections]
 
     # --- pages -----------------------------------------------------------------------
@@ -288,6 +290,19 @@ class Renderer:
             path = f"{extra.slug}.html"
             add(path, functools.partial(self._extra_page, extra, path))
         add(SEARCH, lambda: self.page("search.html", SEARCH, "Search"))
+        self.paths = {path for path, _ in jobs} | {NOT_FOUND}
+        for extra in site.content.pages:
+            for href in _internal_links(self.markdown.parse(extra.markdown)):
+                if not self._exists(href):
+                    site.warnings.append(
+                        str(
+                            SiteError(
+                                f"links to {href}, a page this build does not have (the link "
+                                "is shown as plain text)",
+                                site.content.root / "pages" / f"{extra.slug}.md",
+                            )
+                        )
+                    )
         add(NOT_FOUND, lambda: self.page("404.html", NOT_FOUND, "Page not found"))
         add("robots.txt", self._robots)
         if site.content.site.base_url:
@@ -359,8 +374,17 @@ class Renderer:
         return facts
 
     def _extra_page(self, extra, path: str) -> FileData:
-        body = Markup(self.markdown.render(extra.markdown))
+        """A maintainer's Markdown page; a link to a page this build lacks becomes its text."""
+        tokens = self.markdown.parse(extra.markdown)
+        for block in tokens:
+            if block.children:
+                block.children = _unlink(block.children, self._exists)
+        body = Markup(self.markdown.renderer.render(tokens, self.markdown.options, {}))
         return self.page("page.html", path, extra.title, body=body)
+
+    def _exists(self, href: str) -> bool:
+        """Whether a link from a page at the site's root lands on a page of this build."""
+        return posixpath.normpath(href.partition("#")[0]) in self.paths
 
     def page(self, template: str, here: str, title: str, **context) -> Iterator[bytes]:
         """The page, in pieces of about 64 kB as Jinja makes it (a long page is never
@@ -708,6 +732,38 @@ def _flags(markers: tuple[str, ...]) -> str:
         f' <span class="flag" title="The source flags this sentence">{esc(m)}</span>'
         for m in markers
     )
+
+
+def _is_internal(href: str) -> bool:
+    return bool(href) and not href.startswith(("#", "/")) and ":" not in href.split("/")[0]
+
+
+def _internal_links(tokens) -> list[str]:
+    """The addresses of a Markdown page's links to other pages of the site."""
+    return [
+        href
+        for block in tokens
+        for token in block.children or ()
+        if token.type == "link_open"
+        and _is_internal(href := str(token.attrGet("href") or ""))
+        and href.partition("#")[0]
+    ]
+
+
+def _unlink(children: list, exists: Callable[[str], bool]) -> list:
+    """Inline tokens without the links (their text kept) to pages that do not exist."""
+    out, dropping = [], []
+    for token in children:
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            dead = _is_internal(href) and bool(href.partition("#")[0]) and not exists(href)
+            dropping.append(dead)
+            if dead:
+                continue
+        elif token.type == "link_close" and dropping and dropping.pop():
+            continue
+        out.append(token)
+    return out
 
 
 def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, int | None]:

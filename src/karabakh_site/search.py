@@ -1,14 +1,17 @@
 """The site search: a Pagefind index of the finished pages, written into the site.
 
-Pagefind (its binary comes with the `pagefind[bin]` package) reads the pages'
+Pagefind (its binary comes with the `pagefind[bin]` package) reads each page's
 `data-pagefind-body` content and writes a compressed index in chunks, so a
-reader's browser fetches only the part a search needs. The site's own search
-page (assets/search.js) queries it; Pagefind's ready-made interfaces are not
-used, so they are removed.
+reader's browser fetches only the part a search needs. The indexer holds what it
+indexes in memory, so a large site is indexed in parts of at most
+`PART_BYTES` of HTML, one run each, into `pagefind/`, `pagefind-2/`, …; the
+search page (assets/search.js) reads `pagefind/bundles.json` and searches them
+all as one. Pagefind's ready-made interfaces are not used, so they are removed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +20,8 @@ from pathlib import Path
 from .errors import SiteError
 
 FOLDER = "pagefind"
+MANIFEST = f"{FOLDER}/bundles.json"
+PART_BYTES = 32_000_000
 _UNUSED = (
     "pagefind-ui.js",
     "pagefind-ui.css",
@@ -28,8 +33,8 @@ _UNUSED = (
 )
 
 
-def index_site(site: Path) -> None:
-    """Index the pages in `site` into `site/pagefind/`."""
+def index_site(site: Path, skip: frozenset[str] = frozenset()) -> None:
+    """Index the pages in `site` (but those named in `skip`) into its search bundles."""
     try:
         from pagefind_bin import get_executable
 
@@ -38,10 +43,39 @@ def index_site(site: Path) -> None:
         raise SiteError(
             "the search indexer is missing; install the package 'pagefind[bin]' (make build does)"
         ) from exc
+    pages = [
+        (path.relative_to(site).as_posix(), path.stat().st_size)
+        for path in sorted(site.rglob("*.html"))
+        if path.relative_to(site).as_posix() not in skip
+    ]
+    bundles = []
+    for n, part in enumerate(parts(pages, PART_BYTES), start=1):
+        bundle = FOLDER if n == 1 else f"{FOLDER}-{n}"
+        _run(binary, site, bundle, part)
+        bundles.append(bundle + "/")
+    (site / MANIFEST).write_text(json.dumps(bundles) + "\n", encoding="utf-8")
+
+
+def parts(pages: list[tuple[str, int]], limit: int) -> list[list[str]]:
+    """Pages (path, size) in order, cut into runs of at most `limit` bytes (a larger page
+    is a run of its own)."""
+    out: list[list[str]] = []
+    size = limit
+    for path, n in pages:
+        if size + n > limit:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += n
+    return out
+
+
+def _run(binary: Path, site: Path, bundle: str, pages: list[str]) -> None:
     # Settings come from the command line only: no pagefind.yml, no PAGEFIND_ variables.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    glob = "{" + ",".join(pages) + "}"
     done = subprocess.run(
-        [str(binary), "--site", ".", "--output-subdir", FOLDER, "--silent"],
+        [str(binary), "--site", ".", "--glob", glob, "--output-subdir", bundle, "--silent"],
         cwd=site,
         env=env,
         capture_output=True,
@@ -50,5 +84,5 @@ def index_site(site: Path) -> None:
     if done.returncode != 0:
         raise SiteError(f"the search index could not be built: {done.stderr.strip()}", site)
     for name in _UNUSED:
-        (site / FOLDER / name).unlink(missing_ok=True)
-    shutil.rmtree(site / FOLDER / "playground", ignore_errors=True)
+        (site / bundle / name).unlink(missing_ok=True)
+    shutil.rmtree(site / bundle / "playground", ignore_errors=True)

@@ -255,7 +255,7 @@ def _rebuild(
     """Build; the number of good builds so far, and the error if this one failed."""
     started = time.perf_counter()
     try:
-        result = run_build(
+        report = run_build(
             seeds,
             content,
             templates,
@@ -266,7 +266,7 @@ def _rebuild(
     except SiteError as exc:
         print(f"error: {exc} (still serving the last good site)", file=sys.stderr, flush=True)
         return generation, str(exc)
-    for warning in result.site.warnings:
+    for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(result.summary(out, time.perf_counter() - started), flush=True)
+    print(report.summary(time.perf_counter() - started), flush=True)
     return generation + 1, None

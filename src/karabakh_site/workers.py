@@ -91,6 +91,28 @@ def run_all(
             child.stop()
 
 
+def in_child(job: Callable[[], T]) -> T:
+    """`job()`, computed in a forked process, so that all the memory it took goes back to
+    the system when it ends (where fork is not available, or threads run, computed here)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return job()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read)
+        _child([job], range(1), write)
+    os.close(write)
+    child = _Child(pid, read, range(1))
+    result: list = [None]
+    try:
+        while not child.done:
+            select.select([read], [], [])
+            child.receive(result)
+        return result[0]
+    finally:
+        child.stop()
+
+
 class _Child:
     """A worker process, and the results it has sent so far."""
 

@@ -10,10 +10,16 @@ const SHOWN = 20;
 let pagefind = null;
 let latest = 0;
 
+// The index comes in one or more bundles (a large site is indexed in parts); the first is
+// searched with the others merged in.
 async function engine() {
   if (pagefind === null) {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    const bundles = await (await fetch(new URL("pagefind/bundles.json", siteRoot))).json();
+    pagefind = await import(new URL(bundles[0] + "pagefind.js", siteRoot).href);
     await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
+    for (const bundle of bundles.slice(1)) {
+      await pagefind.mergeIndex(new URL(bundle, siteRoot).pathname, { baseUrl: siteRoot.pathname });
+    }
   }
   return pagefind;
 }
