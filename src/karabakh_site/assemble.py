@@ -194,12 +194,6 @@ class Site:
     diplomacy: list[DiplomacyView] = field(default_factory=list)  # in date order
     warnings: list[str] = field(default_factory=list)
 
-    def source_by_seed(self, seed: str) -> SourcePage:
-        return next(p for p in self.sources if p.source.file == seed)
-
-    def section_page(self, slug: str) -> SectionPage | None:
-        return next((p for p in self.sections if p.rule.slug == slug), None)
-
 
 def section_path(rule: SectionRule) -> str:
     return HOME if rule.lead else f"{rule.slug}.html"

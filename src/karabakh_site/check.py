@@ -304,7 +304,10 @@ def _check_seeds(records: dict[str, dict], seeds: Path | None, report: CheckRepo
         try:
             text = path.read_bytes().decode("utf-8")
         except FileNotFoundError:
-            report.errors.append(f"{path}: cited seed file is missing")
+            report.errors.append(
+                f"{path}: cited seed file is missing (if the site was built from another "
+                "folder, name it with --seeds)"
+            )
             continue
         except UnicodeDecodeError:
             report.errors.append(f"{path}: cited seed file is no longer valid UTF-8")
