@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import posixpath
@@ -21,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .sentences import Span, display_text, find_markers, normalise_space
+from .workers import run_all
 
 # Attributes through which a page loads something (as opposed to linking to it).
 _LOADING = {
@@ -142,13 +144,11 @@ def check_site(site: Path, seeds: Path | None) -> CheckReport:
     if not site.is_dir():
         report.errors.append(f"{site}: built site not found (run karabakh-site build first)")
         return report
-    scans: dict[str, PageScan] = {}
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site).as_posix()
-        scanner = _Scanner()
-        scanner.feed(path.read_text(encoding="utf-8"))
-        scanner.close()
-        scans[rel] = scanner.scan
+    pages = sorted(site.rglob("*.html"))
+    scanned = run_all([functools.partial(_scan_page, path) for path in pages], minimum=40)
+    scans = {
+        path.relative_to(site).as_posix(): scan for path, scan in zip(pages, scanned, strict=True)
+    }
     report.pages = len(scans)
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     for rel, scan in scans.items():
@@ -162,6 +162,13 @@ def check_site(site: Path, seeds: Path | None) -> CheckReport:
         _check_facts(site, records, report)
         _check_seeds(records, seeds, report)
     return report
+
+
+def _scan_page(path: Path) -> PageScan:
+    scanner = _Scanner()
+    scanner.feed(path.read_text(encoding="utf-8"))
+    scanner.close()
+    return scanner.scan
 
 
 def _check_facts(site: Path, records: dict[str, dict], report: CheckReport) -> None:
