@@ -376,6 +376,23 @@ def test_groups_from_the_rules_file(rules):
     assert [f.group for f in found] == ["armenians-displaced"] * 2  # the bare number follows
 
 
+def test_a_later_clash_is_not_the_wars_toll(rules):
+    """Deaths in a clash long after the war, or a handful of deaths, are not its total."""
+
+    def group(text, year):
+        (dates,) = resolve_dates([(text, find_dates(text))])
+        (f,) = find_figures(text, dates, None, rules, year)
+        return f.group
+
+    toll = "Armenian authorities stated the fighting had left 3,825 Armenian soldiers dead."
+    assert group(toll, 2020) is None
+    assert group(toll, 1993) == "total-killed"
+    assert group(toll, None) == "total-killed"  # the source has given no year yet
+    assert group("With 72 deaths in 2014, the conflict saw its bloodiest year.", 2014) is None
+    assert group("Four diaspora fighters died in the war.", 1993) is None
+    assert group("Thousands died on both sides in the war.", 1994) == "total-killed"
+
+
 def test_group_rule_conditions(rules):
     from dataclasses import replace
 
@@ -385,8 +402,13 @@ def test_group_rule_conditions(rules):
             FigureGroup("big", "Big", (GroupRule(kinds=("killed",), at_least=1000),)),
             FigureGroup("tanks", "Tanks", (GroupRule(who=("tank*",)),)),
             FigureGroup("town", "Town", (GroupRule(nearby=("Agdam",), words=("fighting",)),)),
+            FigureGroup("nineties", "1990s", (GroupRule(kinds=("wounded",), years=(1990, 1999)),)),
         ),
     )
+    wounded = "Then 20 soldiers were wounded."
+    assert one(wounded, custom).group == "nineties"  # no year known
+    assert find_figures(wounded, [], None, custom, 1995)[0].group == "nineties"
+    assert find_figures(wounded, [], None, custom, 2001)[0].group is None
     assert one("Some 5,000 soldiers were killed.", custom).group == "big"
     assert one("Some 50 soldiers were killed.", custom).group is None
     assert one("They captured 20 tanks.", custom).group == "tanks"
@@ -418,6 +440,9 @@ def test_rules_file_is_validated(tmp_path):
         load_figure_rules(path)
     path.write_text("kinds:\n  killed:\n    after: [died]\n    verbs: [x]\n", encoding="utf-8")
     with pytest.raises(SiteError, match="allowed keys: nouns, after, before, measures"):
+        load_figure_rules(path)
+    path.write_text("groups:\n  - {id: a, title: A, rules: [{years: [1995, 1980]}]}\n")
+    with pytest.raises(SiteError, match=r"figures.yaml:2.*years must be \[from, to\]"):
         load_figure_rules(path)
     path.write_text("groups:\n  - {id: a, title: A, rules: [{kinds: [dead]}]}\n", encoding="utf-8")
     with pytest.raises(SiteError, match="'dead' is not one of"):

@@ -74,6 +74,16 @@ def test_lead_ends_where_the_narrative_restarts_in_time():
     assert "overview" not in layout.labels[4:]
 
 
+def test_a_century_in_the_lead_does_not_hide_the_restart():
+    """ "Origins in the early 20th century" spans the years the body then starts from."""
+    text = (
+        "The conflict has its origins in the early 20th century, but it began in 1988. "
+        "A ceasefire was signed in 1994. A second war followed in 2020. "
+        "In 1918, the empire collapsed. In 1920, new states formed. In 1923, borders were drawn."
+    )
+    assert lead_span(make_source(text).body) == (3, 3)
+
+
 def test_lead_ends_at_the_first_layout_break():
     text = "A standfirst.\nThe region is disputed. A war began in 1988.   It has old roots."
     body = make_source(text).body

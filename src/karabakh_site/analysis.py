@@ -47,8 +47,10 @@ def analyse(source: Source, rules: Rules) -> SourceAnalysis:
             for s, year in zip(body, years, strict=True)
         ),
         figures=tuple(
-            tuple(find_figures(s.text, s.dates, body[i - 1].text if i else None, rules.figures))
-            for i, s in enumerate(body)
+            tuple(
+                find_figures(s.text, s.dates, body[i - 1].text if i else None, rules.figures, year)
+            )
+            for i, (s, year) in enumerate(zip(body, years, strict=True))
         ),
         diplomacy=tuple(find_diplomacy([(s.text, s.dates) for s in body], rules.diplomacy)),
     )

@@ -74,6 +74,7 @@ class GroupRule:
     kinds: tuple[str, ...] = ()
     who: tuple[str, ...] = ()
     at_least: int | None = None
+    years: tuple[int, int] | None = None  # the narrative's year at the sentence, when known
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ _GROUP_RULE = Record(
         "kinds": Field(ListOf(_KIND, single_ok=True), default_factory=list),
         "who": Field(_WORDS, default_factory=list),
         "at_least": Field(Num(integer=True, minimum=0, name="at_least")),
+        "years": Field(ListOf(Num(integer=True, minimum=1, maximum=9999, name="year"))),
     },
     name="group rule",
     keep_line=True,
@@ -185,6 +187,9 @@ def load_figure_rules(path: Path) -> FigureRules:
             dates = r["dates"]
             if dates is not None and (len(dates) != 2 or _date_key(dates[1]) < _date_key(dates[0])):
                 raise SiteError("dates must be [from, to] with from <= to", path, r["line"])
+            years = r["years"]
+            if years is not None and (len(years) != 2 or years[1] < years[0]):
+                raise SiteError("years must be [from, to] with from <= to", path, r["line"])
             rules.append(
                 GroupRule(
                     words=tuple(r["words"]),
@@ -193,6 +198,7 @@ def load_figure_rules(path: Path) -> FigureRules:
                     kinds=tuple(r["kinds"]),
                     who=tuple(r["who"]),
                     at_least=r["at_least"],
+                    years=(years[0], years[1]) if years else None,
                 )
             )
         groups.append(FigureGroup(g["id"], g["title"], tuple(rules), g["key_fact"]))
@@ -484,11 +490,13 @@ def find_figures(
     dates: Sequence[DateMention],
     previous: str | None,
     rules: FigureRules,
+    year: int | None = None,
 ) -> list[Figure]:
     """The figures one sentence states, in order.
 
     `dates` are the sentence's date mentions (their numbers are never counts); `previous` is
-    the sentence before it in the source, which may name the claimant ("It quoted …").
+    the sentence before it in the source, which may name the claimant ("It quoted …");
+    `year` is the year the narrative has reached there, if known (for group rules).
     """
     vocab = _vocabulary(rules)
     numbers = _numbers(text, dates)
@@ -524,7 +532,7 @@ def find_figures(
     out = []
     said = lru_cache(maxsize=None)(lambda words, where: bool(_phrases(words).search(where)))
     for i, f in enumerate(figures):
-        group = _group(f, text, dates, previous, rules, said)
+        group = _group(f, text, dates, previous, year, rules, said)
         if group is None and i in antecedent:
             group = out[antecedent[i]].group
         out.append(replace(f, group=group))
@@ -1099,6 +1107,7 @@ def _group(
     text: str,
     dates: Sequence[DateMention],
     previous: str | None,
+    year: int | None,
     rules: FigureRules,
     said,
 ) -> str | None:
@@ -1106,7 +1115,7 @@ def _group(
     the text has one of the words (cached per sentence)."""
     for group in rules.groups:
         for rule in group.rules:
-            if _meets(rule, f, text, dates, previous, said):
+            if _meets(rule, f, text, dates, previous, year, said):
                 return group.id
     return None
 
@@ -1117,9 +1126,12 @@ def _meets(
     text: str,
     dates: Sequence[DateMention],
     previous: str | None,
+    year: int | None,
     said,
 ) -> bool:
     if rule.kinds and f.kind not in rule.kinds:
+        return False
+    if rule.years is not None and year is not None and not rule.years[0] <= year <= rule.years[1]:
         return False
     if rule.who and not (f.who and said(rule.who, f.who)):
         return False

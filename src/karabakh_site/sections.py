@@ -28,6 +28,7 @@ from .sentences import has_any, words_of
 
 NEG_INF = float("-inf")
 LEAD_MAX_SENTENCES = 30
+_SPANS = ("decade", "century")
 LEAD_RESTART_GAP = 10  # years the narrative must jump back to count as a restart
 LEAD_BONUS = 1.0  # per undated sentence between a lead's last date and the restart
 
@@ -92,7 +93,7 @@ def sentence_year(mentions: Sequence[DateMention]) -> tuple[int | None, bool]:
     for d in mentions:
         if d.date is None or d.aside or d.adjectival:
             continue
-        if d.precision in ("decade", "century"):
+        if d.precision in _SPANS:
             return (d.date.year + d.date_end.year) // 2, True
         return d.date.year, d.explicit_year and d.relative is None
     return None, False
@@ -116,8 +117,8 @@ def lead_span(body: Sequence[Sentence]) -> tuple[int, int]:
     last_dated = 0
     for i, sentence in enumerate(body[: cap + 6]):
         for d in sentence.dates:
-            if d.date is None or not d.explicit_year or d.aside:
-                continue
+            if d.date is None or not d.explicit_year or d.aside or d.precision in _SPANS:
+                continue  # a decade or century ("origins in the 20th century") pins no point
             year = d.date.year
             restarts = latest is not None and year <= latest - LEAD_RESTART_GAP and year < earliest
             if restarts and i >= 2:
