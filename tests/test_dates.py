@@ -105,6 +105,19 @@ def test_asides_and_adjectival_years_do_not_move_the_narrative():
     assert resolved[3][0].date.iso() == "1993-04-02"
 
 
+def test_a_sentence_naming_its_event_by_year_dates_its_days():
+    text = [
+        "A ceasefire was signed in May 1994.",
+        "The 2008 Mardakert clashes began on 4 March after the election protests.",
+        "Following the incident, on March 14 the General Assembly adopted a resolution.",
+        "In his 1997 book, he wrote that on 4 May the troops left.",
+    ]
+    resolved = resolve_dates([(t, find_dates(t)) for t in text])
+    assert resolved[1][1].date.iso() == "2008-03-04"
+    assert resolved[2][0].date.iso() == "2008-03-14"  # and the narrative is now in 2008
+    assert resolved[3][1].date.iso() == "2008-05-04"  # "his 1997 book" names no event
+
+
 def test_relative_dates():
     text = [
         "On 4 July 1921 the committee voted, but a day later it reversed its decision.",

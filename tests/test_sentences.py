@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import gold, seed_text
-from karabakh_site.sentences import display_text, split_sentences
+from karabakh_site.sentences import display_text, reads_as_table, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -171,3 +171,21 @@ def test_gold_precision_and_recall():
     assert true_pos + false_neg >= 250
     assert precision >= 0.97
     assert recall >= 0.94
+
+
+TABLE = (
+    "Year Norland Ostra Total 2008 N/A N/A 30 soldiers 2009 N/A N/A 19 soldiers 2010 7 soldiers "
+    "18 soldiers 25 soldiers 2011 10 soldiers 4+ soldiers, 1 civilian 14+ soldiers, 1 civilian"
+)
+
+
+def test_a_flattened_table_is_not_prose():
+    assert reads_as_table(TABLE)
+    assert not reads_as_table(
+        "According to the institute, Russia supplied 55% of the weaponry in 2007–11, 85% in "
+        "2010–14 and 31% in 2015–19."
+    )
+    assert not reads_as_table(
+        "His forces alone had captured or destroyed a total of 55 T-72s, 24 BMP-2s, 6 BM-21s, "
+        "4 tanks and 12 guns between 1992 and 1993, losing 8 men."
+    )

@@ -92,3 +92,22 @@ def test_many_copies_of_one_source_are_deduplicated(tmp_path):
     assert [s["duplicates"] for s in data] == [[], ["copy0"], ["copy0"]]
     assert sum(sections(out).values()) == data[0]["narrative_sentences"]
     assert check_site(out, seeds).errors == []
+
+
+def test_a_flattened_table_stays_on_its_source_page_only(tmp_path):
+    table = (
+        "Year Norland Ostra Total 2008 N/A N/A 30 soldiers 2009 N/A N/A 19 soldiers 2010 "
+        "7 soldiers 18 soldiers 25 soldiers 2011 10 soldiers 4+ soldiers, 1 civilian 14+ "
+        "soldiers, 1 civilian Although no precise figures exist, hundreds died."
+    )
+    place = "Heavy fighting followed through the spring. "
+    text = ARTICLE.replace(place, f"{place}{table} ")
+    out, _ = build_one(tmp_path, "valley.txt", text.encode())
+    timeline = (out / "data" / "timeline.json").read_text(encoding="utf-8")
+    assert "Year Norland Ostra" not in timeline and '"2009' not in timeline
+    figures = (out / "data" / "figures.json").read_text(encoding="utf-8")
+    assert "Year Norland Ostra" not in figures
+    narrative = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.html"))
+    assert "Year Norland Ostra" not in narrative
+    source = (out / "sources" / "valley.html").read_text(encoding="utf-8")
+    assert "Year Norland Ostra" in source and "a table flattened into the text" in source

@@ -16,6 +16,7 @@ from .entities import Gazetteer, Mention
 from .figures import Figure, FigureRules, find_figures
 from .model import Source, find_quotes
 from .sections import Layout, layout_source
+from .sentences import reads_as_table
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class SourceAnalysis:
     mentions: tuple[tuple[Mention, ...], ...]  # names in each narrative sentence
     figures: tuple[tuple[Figure, ...], ...]  # stated figures in each narrative sentence
     diplomacy: tuple[tuple[int, DiplomaticItem], ...]  # (sentence index, item)
+    tables: tuple[int, ...] = ()  # narrative sentences that are flattened tables, not prose
 
 
 def analyse(source: Source, rules: Rules) -> SourceAnalysis:
@@ -53,6 +55,7 @@ def analyse(source: Source, rules: Rules) -> SourceAnalysis:
             for i, (s, year) in enumerate(zip(body, years, strict=True))
         ),
         diplomacy=tuple(find_diplomacy([(s.text, s.dates) for s in body], rules.diplomacy)),
+        tables=tuple(i for i, s in enumerate(body) if reads_as_table(s.text)),
     )
 
 

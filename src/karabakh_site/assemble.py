@@ -227,6 +227,9 @@ def assemble(
     _placement_warnings(quotes, content, warnings)
     excluded = _exclusions(quotes, content, warnings)
     analysis_of = {source.file: a for source, a in zip(sources, analyses, strict=True)}
+    for source, analysis in zip(sources, analyses, strict=True):
+        for i in analysis.tables:
+            excluded.setdefault(source.body[i].key, TABLE_REASON)
     body_index = {(s.seed, s.id): i for source in sources for i, s in enumerate(source.body)}
 
     pages: dict[str, list[tuple[Source, tuple[int, ...], list[Sentence]]]] = defaultdict(list)
@@ -495,6 +498,9 @@ def _locate(
             )
         )
     return found
+
+
+TABLE_REASON = "a table flattened into the text (mostly figures), not prose"
 
 
 def _exclusions(

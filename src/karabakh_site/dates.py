@@ -563,7 +563,7 @@ def resolve_dates(
     now = _Now()
     out: list[list[DateMention]] = []
     for text, mentions in sentences:
-        mentions = _share_years(text, list(mentions))
+        mentions = _topic_year(text, _share_years(text, list(mentions)))
         resolved: list[DateMention] = []
         previous: DateMention | None = None
         for d in mentions:
@@ -601,6 +601,37 @@ def _share_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
                     explicit_year=True,
                     date_end=Day(year, m2, d2) if m2 else None,
                 )
+    return mentions
+
+
+_TOPIC_OPENING = re.compile(r"(?:The|In the|During the)\s+")
+
+
+def _topic_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """ "The 2008 Mardakert clashes began on 4 March": a sentence that opens by naming an event
+    with its year gives that year to its year-less dates (an adjectival year elsewhere, as in
+    "his 1997 book", gives none)."""
+    first = mentions[0] if mentions else None
+    if (
+        first is None
+        or not first.adjectival
+        or first.date is None
+        or first.precision != "year"
+        or not _TOPIC_OPENING.fullmatch(text[: first.start])
+    ):
+        return mentions
+    year = first.date.year
+    for i, d in enumerate(mentions[1:], start=1):
+        if d.month_only is None or d.date is not None or d.relative is not None:
+            continue
+        m1, d1, m2, d2 = d.month_only
+        if _valid(year, m1, d1) and (m2 is None or _valid(year, m2, d2)):
+            mentions[i] = replace(
+                d,
+                date=Day(year, m1, d1),
+                explicit_year=True,
+                date_end=Day(year, m2, d2) if m2 else None,
+            )
     return mentions
 
 

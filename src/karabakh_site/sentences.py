@@ -92,6 +92,19 @@ class Span:
     cut: bool = False  # cut because it ran past MAX_SENTENCE without punctuation
 
 
+_FIGURE_TOKEN = re.compile(r"\d|^(?:N/?A|[–—-])$")
+TABLE_MIN_FIGURES = 12  # a flattened table has at least this many figures …
+TABLE_MIN_SHARE = 0.4  # … and they are at least this share of its words
+
+
+def reads_as_table(text: str) -> bool:
+    """Whether a "sentence" is a table flattened into running text ("Year Armenia Azerbaijan
+    Total 2008 N/A N/A 30 soldiers 2009 …"): mostly figures, no prose to show or to date."""
+    tokens = text.split()
+    figures = sum(1 for token in tokens if _FIGURE_TOKEN.search(token))
+    return figures >= TABLE_MIN_FIGURES and figures >= TABLE_MIN_SHARE * len(tokens)
+
+
 def find_markers(text: str) -> list[Marker]:
     return [Marker(m.start(), m.end(), m.group()[1:-1]) for m in _MARKER_RE.finditer(text)]
 
