@@ -257,6 +257,11 @@ def test_the_caller_may_give_the_narrative_date(rules):
             "Resolution 62/243.",
             ("United Nations General Assembly",),
         ),
+        (
+            "Due to British pressure, the Karabakh Council in August 1919 signed an agreement "
+            "with Azerbaijan.",
+            ("Karabakh Council", "Azerbaijan"),
+        ),
     ],
 )
 def test_actors(rules, text, actors):

@@ -318,7 +318,10 @@ _OPENERS = {
     "Here", "Each", "All", "Any", "No", "Such", "Only", "Even", "Also", "Later", "Early",
     "Late", "Mid", "Numerous", "Various", "Sporadic", "Regular", "Until", "Among", "Between",
     "Through", "Against", "Without", "Within", "Towards", "Toward", "Why", "How", "What",
-    "Who", "Where",
+    "Who", "Where", "Due", "According", "Prior", "Amid", "Upon", "Throughout", "Thus",
+    "Meanwhile", "Nevertheless", "Therefore", "Instead", "Around", "About", "Nearly", "Almost",
+    "Soon", "Unlike", "Like", "Besides", "Along", "Near", "Via", "Whereas", "Though", "Yet",
+    "So", "Still", "Now", "Today",
 }  # fmt: skip
 _MONTHS = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
