@@ -37,14 +37,16 @@ def build_args(project: Path) -> list[str]:
     ]
 
 
-# Runs the CLI with file writes slowed down, so that a kill lands while the site is written.
+# Runs the CLI with the site's file writes slowed down, so that a kill lands while the site is
+# written (in the build's workers too: they are forked after the patch).
 SLOW_WRITES = textwrap.dedent("""
-    import sys, time, pathlib
-    original = pathlib.Path.write_bytes
-    def slow(self, data):
+    import sys, time
+    from karabakh_site import writer
+    original = writer.Staging.write
+    def slow(self, rel, data):
         time.sleep(0.01)
-        return original(self, data)
-    pathlib.Path.write_bytes = slow
+        return original(self, rel, data)
+    writer.Staging.write = slow
     from karabakh_site.cli import main
     sys.exit(main(sys.argv[1:]))
 """)

@@ -592,16 +592,21 @@ def _share_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
             and nxt.relative is None
             and _LIST_JOIN.match(text[d.end : nxt.start].strip())
         ):
-            m1, d1, m2, d2 = d.month_only
-            year = nxt.date.year
-            if _valid(year, m1, d1) and (m2 is None or _valid(year, m2, d2)):
-                mentions[i] = replace(
-                    d,
-                    date=Day(year, m1, d1),
-                    explicit_year=True,
-                    date_end=Day(year, m2, d2) if m2 else None,
-                )
+            mentions[i] = _written_year(d, nxt.date.year)
     return mentions
+
+
+def _written_year(d: DateMention, year: int) -> DateMention:
+    """A year-less date given a year the sentence writes (unchanged if invalid in it)."""
+    m1, d1, m2, d2 = d.month_only
+    if not _valid(year, m1, d1) or (m2 is not None and not _valid(year, m2, d2)):
+        return d
+    return replace(
+        d,
+        date=Day(year, m1, d1),
+        explicit_year=True,
+        date_end=Day(year, m2, d2) if m2 else None,
+    )
 
 
 _TOPIC_OPENING = re.compile(r"(?:The|In the|During the)\s+")
@@ -622,16 +627,8 @@ def _topic_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
         return mentions
     year = first.date.year
     for i, d in enumerate(mentions[1:], start=1):
-        if d.month_only is None or d.date is not None or d.relative is not None:
-            continue
-        m1, d1, m2, d2 = d.month_only
-        if _valid(year, m1, d1) and (m2 is None or _valid(year, m2, d2)):
-            mentions[i] = replace(
-                d,
-                date=Day(year, m1, d1),
-                explicit_year=True,
-                date_end=Day(year, m2, d2) if m2 else None,
-            )
+        if d.month_only is not None and d.date is None and d.relative is None:
+            mentions[i] = _written_year(d, year)
     return mentions
 
 

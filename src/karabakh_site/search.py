@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 from .errors import SiteError
+from .workers import subprocess_dies_with_parent
 
 FOLDER = "pagefind"
 MANIFEST = f"{FOLDER}/bundles.json"
@@ -80,6 +81,7 @@ def _run(binary: Path, site: Path, bundle: str, pages: list[str]) -> None:
         env=env,
         capture_output=True,
         text=True,
+        preexec_fn=subprocess_dies_with_parent(),
     )
     if done.returncode != 0:
         raise SiteError(f"the search index could not be built: {done.stderr.strip()}", site)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import os
 import pickle
@@ -182,9 +183,25 @@ def _child(jobs: Sequence[Callable[[], T]], indices: range, write: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """On Linux, have the kernel kill this worker if the build that forked it is killed, so a
-    killed build leaves no worker writing on."""
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
     with contextlib.suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return None
+
+
+def die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """On Linux, have the kernel kill this process if the build that started it is killed, so
+    a killed build leaves no worker (or indexer) writing on."""
+    libc = _libc()
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        if libc is not None:
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def subprocess_dies_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` for `subprocess` that has the program killed with this process; None
+    while threads run (where `preexec_fn` is unsafe) or where it cannot work."""
+    if threading.active_count() > 1 or _libc() is None:
+        return None
+    return die_with_parent

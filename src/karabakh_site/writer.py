@@ -8,12 +8,12 @@ two renames.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +22,7 @@ from .errors import SiteError
 FileData = bytes | Iterable[bytes]  # a file's bytes, whole or in pieces as they are made
 MARKER = ".karabakh-site"  # marks a folder this tool built, so it may be replaced
 _RENAME_EXCHANGE = 2
+_REMOVE_ATTEMPTS = 20  # tries at removing a killed build's folder, 50 ms apart
 _AT_FDCWD = -100
 
 
@@ -47,6 +48,10 @@ class Staging:
     def write(self, rel: str, data: FileData) -> int:
         """Write one file of the site, whole or in pieces as they are made; returns its size."""
         target = self.tmp / _safe(rel)
+        if not self.tmp.is_dir():
+            # Never made again: a worker of a killed build must not bring back the folder
+            # the next build has just removed.
+            raise SiteError("the build's temporary folder is gone", self.tmp)
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as fh:
             if isinstance(data, bytes):
@@ -124,8 +129,12 @@ def _remove_abandoned(out: Path) -> None:
         pid = leftover.name[len(f".{out.name}.tmp-") :].split("-", 1)[0]
         if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
             continue
-        with contextlib.suppress(OSError):
-            shutil.rmtree(leftover)
+        # The killed build's workers die with it, but one may finish a write meanwhile.
+        for _ in range(_REMOVE_ATTEMPTS):
+            shutil.rmtree(leftover, ignore_errors=True)
+            if not leftover.exists():
+                break
+            time.sleep(0.05)
 
 
 def _alive(pid: int) -> bool:
