@@ -8,24 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import build_args
 from karabakh_site.cli import main
 
 
 def build(project: Path, capsys, *extra: str) -> tuple[int, str]:
-    code = main(
-        [
-            "build",
-            "--seeds",
-            str(project / "seeds"),
-            "--content",
-            str(project / "content"),
-            "--templates",
-            str(project / "templates"),
-            "--out",
-            str(project / "build"),
-            *extra,
-        ]
-    )
+    code = main([*build_args(project), *extra])
     return code, capsys.readouterr().err
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from helpers import build_args
 
 
 def build_in(tmp: Path, **env: str) -> dict[str, bytes]:
@@ -19,15 +20,7 @@ def build_in(tmp: Path, **env: str) -> dict[str, bytes]:
             sys.executable,
             "-m",
             "karabakh_site",
-            "build",
-            "--seeds",
-            str(ROOT / "seeds"),
-            "--content",
-            str(ROOT / "content"),
-            "--templates",
-            str(ROOT / "templates"),
-            "--out",
-            str(out),
+            *build_args(ROOT, out),
         ],
         check=True,
         cwd=tmp,

@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 
+from helpers import build_args
 from karabakh_site.cli import main
 
 
@@ -92,19 +93,7 @@ def test_suggest_lists_names_the_gazetteer_lacks(project_copy, capsys):
 
 def test_without_a_gazetteer_nothing_is_linked(project_copy, capsys):
     (project_copy / "content" / "entities.yaml").unlink()
-    code = main(
-        [
-            "build",
-            "--seeds",
-            str(project_copy / "seeds"),
-            "--content",
-            str(project_copy / "content"),
-            "--templates",
-            str(project_copy / "templates"),
-            "--out",
-            str(project_copy / "build"),
-        ]
-    )
+    code = main(build_args(project_copy))
     assert code == 0, capsys.readouterr().err
     html = (project_copy / "build" / "war-1992.html").read_text(encoding="utf-8")
     assert 'class="e"' not in html
@@ -118,19 +107,7 @@ def test_a_description_quote_no_seed_has_is_a_warning_and_not_shown(project_copy
     assert f"quote: {quote}" in text
     gazetteer.write_text(text.replace(quote, "A region no seed describes this way"))
     line = text[: text.index("- name: Nagorno-Karabakh\n")].count("\n") + 1  # the entity's
-    code = main(
-        [
-            "build",
-            "--seeds",
-            str(project_copy / "seeds"),
-            "--content",
-            str(project_copy / "content"),
-            "--templates",
-            str(project_copy / "templates"),
-            "--out",
-            str(project_copy / "build"),
-        ]
-    )
+    code = main(build_args(project_copy))
     err = capsys.readouterr().err
     assert code == 0
     assert f"entities.yaml:{line}: entity 'Nagorno-Karabakh': its quote is not found" in err

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import build_args
+
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
@@ -21,20 +23,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def build_args(project: Path) -> list[str]:
-    return [
-        "build",
-        "--seeds",
-        str(project / "seeds"),
-        "--content",
-        str(project / "content"),
-        "--templates",
-        str(project / "templates"),
-        "--out",
-        str(project / "build"),
-    ]
 
 
 # Runs the CLI with the site's file writes slowed down, so that a kill lands while the site is

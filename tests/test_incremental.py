@@ -6,21 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from helpers import build_args
 from karabakh_site.cli import main
 
 
 def build(project: Path, out: str, capsys, *extra: str) -> str:
     code = main(
         [
-            "build",
-            "--seeds",
-            str(project / "seeds"),
-            "--content",
-            str(project / "content"),
-            "--templates",
-            str(project / "templates"),
-            "--out",
-            str(project / out),
+            *build_args(project, project / out),
             "--verbose",
             *extra,
         ]

@@ -61,6 +61,8 @@ def test_bibliography_and_citations_exports(built_site):
     )
     assert share >= 0.95
     assert all(c["problem"] for c in citations if c["work"] is None)
+    hrw = next(c for c in citations if c["raw"] == "HRW 1993")
+    assert hrw["work"] is None and hrw["pages"] is None
 
 
 def test_facts_export_quotes_its_sources(built_site):

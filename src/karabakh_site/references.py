@@ -1263,27 +1263,3 @@ def _link_identifiers(footnote: Footnote, works: Sequence[Work]) -> Footnote:
 
 def _digits(isbn: str) -> str:
     return re.sub(r"[^\dX]", "", isbn.upper())
-
-
-# --- data exports -------------------------------------------------------------------
-
-
-def bibliography_records(back: BackMatter) -> list[dict[str, Any]]:
-    """Records for build/data/bibliography.json."""
-    return [
-        {
-            "id": w.id,
-            "category": w.category,
-            "authors": list(w.authors),
-            "year": w.year,
-            "title": w.title,
-            "raw": w.raw,
-            "url": w.url or None,
-        }
-        for w in back.works
-    ]
-
-
-def citation_records(back: BackMatter) -> list[dict[str, Any]]:
-    """Records for build/data/citations.json."""
-    return [{"raw": c.raw, "work": c.work, "pages": c.pages or None} for c in back.citations]
