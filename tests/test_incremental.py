@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,30 @@ def test_unchanged_inputs_are_not_built_again(project_copy, capsys):
     (project_copy / "build" / "index.html").write_text("edited by hand")
     assert "built" in build(project_copy, "build", capsys)
     assert "edited by hand" not in (project_copy / "build" / "index.html").read_text()
+
+
+def test_verbose_build_times_each_stage_as_the_benchmark_reads_them(
+    project_copy, capsys, monkeypatch
+):
+    spec = importlib.util.spec_from_file_location(
+        "bench_run", Path(__file__).resolve().parent.parent / "bench" / "run.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # its dataclasses look themselves up
+    monkeypatch.setattr(sys, "path", list(sys.path))  # it puts bench/ on the path
+    spec.loader.exec_module(bench)
+    printed = build(project_copy, "build", capsys)
+    stages = {m[1]: float(m[2]) for m in bench.STAGE_LINE.finditer(printed)}
+    # Pages (render) and data exports (export) are timed apart: the benchmark compares the
+    # pages alone with other generators, which make no data exports.
+    assert list(stages) == [
+        "load",
+        "parse and analyse",
+        "assemble",
+        "render",
+        "export",
+        "search index",
+        "write",
+    ]
+    assert all(ms >= 0 for ms in stages.values()) and stages["render"] > 0

@@ -270,40 +270,36 @@ def _model_and_pages(
     """Build the site model and write its pages and data; what went into them."""
     cache = Cache(cache_dir)
     result = build_site(seeds, content, templates, cache, progress)
-    jobs = output_jobs(result, templates)
+    # Planning the pages may add warnings (a maintainer's page linking to a page this build
+    # does not have), so it comes before the strict check.
+    pages = render_jobs(result.site, result.templates, templates)
     if strict and result.site.warnings:
         raise SiteError(
             f"{len(result.site.warnings)} warning(s) and --strict:\n  "
             + "\n  ".join(result.site.warnings)
         )
     result.stages.clock = time.perf_counter()
-    write_output(jobs, write, progress)
+    write_output(pages, write, progress, "pages and assets")
+    result.stages.lap("render")
+    write_output(export_jobs(result.site, result.seed_texts), write, progress, "data exports")
     report = BuildReport.of(result, out)
-    report.stages.lap("render")
+    report.stages.lap("export")
     cache.sweep()
     return report
-
-
-def output_jobs(result: BuildResult, templates: Path) -> list[tuple[str, Callable[[], FileData]]]:
-    """(path, function making it) for every page, asset and data export. Planning the pages
-    may add warnings (a maintainer's page linking to a page this build does not have)."""
-    return [
-        *render_jobs(result.site, result.templates, templates),
-        *export_jobs(result.site, result.seed_texts),
-    ]
 
 
 def write_output(
     jobs: list[tuple[str, Callable[[], FileData]]],
     write: Callable[[str, FileData], int],
     progress: Callable[[str], None] = _quiet,
+    what: str = "files",
 ) -> None:
     """Make the files and write each as soon as it is made, on every core (workers write
     their files themselves; only sizes come back)."""
     # A forked worker soon holds its own copy of most of the site model (reading an object
     # writes its reference count), so a large site is rendered by this process alone.
     workers = cores() if peak_memory_mb() < SHARED_RENDER_MAX_MB else 1
-    progress(f"rendering and writing {len(jobs)} files on {workers} core(s)")
+    progress(f"rendering and writing {len(jobs)} {what} on {workers} core(s)")
     run_all(
         [functools.partial(_make_and_write, make, path, write) for path, make in jobs],
         workers=workers,

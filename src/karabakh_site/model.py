@@ -75,6 +75,11 @@ class Source:
     def body(self) -> list[Sentence]:
         return [s for s in self.sentences if s.role == "body"]
 
+    @cached_property
+    def meta(self) -> list[Sentence]:
+        """Lines about the document (its address, a byline), not part of its text."""
+        return [s for s in self.sentences if s.role == "meta"]
+
 
 def find_quotes(
     sources: Iterable[Source], quotes: Iterable[str], roles: tuple[str, ...] = ("body",)

@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 
 import jinja2
@@ -48,7 +48,7 @@ from .timeline import Event
 from .writer import FileData
 
 ASSETS = "assets"
-PIECE_SIZE = 1 << 16  # characters of a page made before they are written
+PIECES_PER_WRITE = 2048  # pieces of a page Jinja makes (tens of characters each) per write
 NOT_FOUND = "404.html"
 
 
@@ -79,15 +79,19 @@ def relative(here: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if not path:
         return "#" + fragment
-    return _relative_path(here, path) + ("#" + fragment if fragment else "")
+    return _relative_path(folder_of(here), path) + ("#" + fragment if fragment else "")
 
 
-@functools.lru_cache(maxsize=4096)
-def _relative_path(here: str, path: str) -> str:
-    folder, _, _ = here.rpartition("/")
+def folder_of(here: str) -> str:
+    """The folder of a page ("" at the site's root): a relative link depends on it alone."""
+    return here.rpartition("/")[0]
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative_path(folder: str, path: str) -> str:
     if folder and path.startswith(folder + "/"):
         return path[len(folder) + 1 :]
-    return "../" * here.count("/") + path
+    return "../" * (folder.count("/") + 1 if folder else 0) + path
 
 
 def load_templates(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
@@ -177,6 +181,8 @@ def inline(
     """Source text escaped, with markup wrapped around non-overlapping (start, end) spans, and
     passages in another script marked with their language."""
     mark = languages.mark if languages is not None else str
+    if not spans:
+        return Markup(mark(esc(text)))
     out = []
     pos = 0
     for start, end, before, after in sorted(spans):
@@ -191,29 +197,76 @@ class Citations:
     """The `[n]` links after a shown sentence or fact (or for given source sentences), one per
     source sentence behind it; and the sources a page has cited, printed as its notes."""
 
-    def __init__(self, here: str, source_page: dict[str, SourcePage], pages: list[SourcePage]):
-        self.here = here
-        self.source_page = source_page
+    def __init__(self, links: Links, pages: list[SourcePage]):
+        self.links = links
         self.pages = pages
         self.numbers: set[int] = set()
 
     def __call__(self, ns: NarrativeSentence | KeyFactView | Sequence[Sentence]) -> Markup:
-        sentences = ns if isinstance(ns, tuple | list) else ns.citations
-        links = []
-        for occurrence in sorted(sentences, key=lambda o: self.source_page[o.seed].number):
-            page = self.source_page[occurrence.seed]
-            n = page.number
-            self.numbers.add(n)
-            href = relative(self.here, f"{page.path}#{occurrence.id}")
-            links.append(
-                f'<a class="cite" href="{esc(href)}" '
-                f'title="Source {n}: {esc(page.source.title)}">[{n}]</a>'
-            )
-        return Markup(f'<sup class="c">{"".join(links)}</sup>')
+        html, numbers = self.links.cites(ns if isinstance(ns, tuple | list) else ns.citations)
+        self.numbers.update(numbers)
+        return Markup(html)
 
     def sources(self) -> list[SourcePage]:
         """The sources cited so far on this page, in number order."""
         return [p for p in self.pages if p.number in self.numbers]
+
+
+class Links:
+    """The links of sentences to names and of citations to sources, as written on a page in
+    one folder of the site (relative links depend on the folder alone)."""
+
+    def __init__(self, site: Site, folder: str, languages: ScriptLanguages):
+        self.folder = folder
+        self.languages = languages
+        self.entity_tags = {
+            page.entity.id: (
+                f'<a class="e" href="{esc(_relative_path(folder, page.path))}" '
+                f'title="{esc(f"{page.entity.name} ({page.entity.type})")}">'
+            )
+            for page in site.entities
+        }
+        self.cite_tags = {
+            page.source.file: (
+                page.number,
+                f'<a class="cite" href="{esc(_relative_path(folder, page.path))}#',
+                f'" title="Source {page.number}: {esc(page.source.title)}">[{page.number}]</a>',
+            )
+            for page in site.sources
+        }
+
+    def text(
+        self,
+        ns: NarrativeSentence,
+        linked: set[str | None],
+        mark: tuple[int, int] | None = None,
+    ) -> Markup:
+        """A sentence's text with a link at the first mention of each entity not in `linked`
+        (which the names linked here join) and outside the marked words."""
+        spans = []
+        for m in ns.mentions:
+            tag = self.entity_tags.get(m.entity_id)
+            if (
+                tag is None
+                or m.entity_id in linked
+                or (mark is not None and m.start < mark[1] and mark[0] < m.end)
+            ):
+                continue
+            linked.add(m.entity_id)
+            spans.append((m.start, m.end, tag, "</a>"))
+        if mark is not None:
+            spans.append((mark[0], mark[1], "<mark>", "</mark>"))
+        return inline(ns.text, spans, self.languages)
+
+    def cites(self, sentences: Sequence[Sentence]) -> tuple[str, list[int]]:
+        """The `<sup>` of citation links for these source sentences, and their source numbers."""
+        tags = sorted(((self.cite_tags[o.seed], o.id) for o in sentences), key=_source_number)
+        links = "".join(f"{before}{esc(id)}{after}" for (_, before, after), id in tags)
+        return f'<sup class="c">{links}</sup>', [n for (n, _, _), _ in tags]
+
+
+def _source_number(tag: tuple[tuple[int, str, str], str]) -> int:
+    return tag[0][0]
 
 
 class Renderer:
@@ -225,7 +278,8 @@ class Renderer:
         self.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
         self.source_page = {p.source.file: p for p in site.sources}
         self.section_title = {s.rule.slug: s.rule.title for s in site.sections}
-        self.entity_page = {p.entity.id: p for p in site.entities}
+        self.entity_at = {p.path: p.entity.id for p in site.entities}  # page → its entity
+        self._links: Links | None = None
         self.nav = self._navigation()
         self.paths: set[str] = set()  # every page of the site, once `jobs` has listed them
         self.reading_order = [s for s in site.sections]
@@ -396,7 +450,7 @@ class Renderer:
         return posixpath.normpath(href.partition("#")[0]) in self.paths
 
     def page(self, template: str, here: str, title: str, **context) -> Iterator[bytes]:
-        """The page, in pieces of about 64 kB as Jinja makes it (a long page is never
+        """The page, a few thousand pieces at a time as Jinja makes them (a long page is never
         held whole)."""
         url: Callable[[str], str]
         if here == NOT_FOUND:
@@ -405,8 +459,10 @@ class Renderer:
             url = lambda target: root + target  # noqa: E731
         else:
             url = lambda target: relative(here, target)  # noqa: E731
-        cites = Citations(here, self.source_page, self.site.sources)
-        narrative_sentence = self._narrative_sentence_for(here, cites)
+        links = self._links_for(folder_of(here))
+        cites = Citations(links, self.site.sources)
+        own = self.entity_at.get(here)
+        narrative_sentence = self._narrative_sentence_for(links, own, cites)
         try:
             pieces = self.env.get_template(template).generate(
                 site=self.site,
@@ -417,8 +473,8 @@ class Renderer:
                 nav=self.nav,
                 narrative_sentence=narrative_sentence,
                 paragraph=self._paragraph_for(narrative_sentence),
-                event_text=self._event_text_for(here),
-                quoted=self._quoted_for(here),
+                event_text=self._event_text_for(links, own),
+                quoted=self._quoted_for(links, own),
                 cites=cites,
                 cited_sources=cites.sources,
                 source_sentence=self._source_sentence_for(here),
@@ -427,15 +483,8 @@ class Renderer:
                 source_pages=self.source_page,
                 **context,
             )
-            batch: list[str] = []
-            size = 0
-            for piece in pieces:
-                batch.append(piece)
-                size += len(piece)
-                if size > PIECE_SIZE:
-                    yield "".join(batch).encode("utf-8")
-                    batch, size = [], 0
-            yield "".join(batch).encode("utf-8")
+            while batch := list(islice(pieces, PIECES_PER_WRITE)):
+                yield "".join(batch).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             raise SiteError(
                 f"template syntax error: {exc.message}",
@@ -456,71 +505,56 @@ class Renderer:
         """Text quoted from a source, escaped, its passages in other scripts marked."""
         return inline(text, [], self.languages)
 
-    def _entity_links(
-        self, here: str, ns: NarrativeSentence, linked: set[str], avoid=()
-    ) -> list[tuple[int, int, str, str]]:
-        """Links for the first mention of each entity not linked yet (in this paragraph)."""
-        spans = []
-        for m in ns.mentions:
-            if m.entity_id in linked or any(m.start < b and a < m.end for a, b in avoid):
-                continue
-            entity = self.entity_page.get(m.entity_id)
-            if entity is None or entity.path == here:
-                continue
-            linked.add(m.entity_id)
-            href = relative(here, entity.path)
-            title = f"{entity.entity.name} ({entity.entity.type})"
-            spans.append(
-                (
-                    m.start,
-                    m.end,
-                    f'<a class="e" href="{esc(href)}" title="{esc(title)}">',
-                    "</a>",
-                )
-            )
-        return spans
+    def _links_for(self, folder: str) -> Links:
+        """The links as written in `folder` (pages are made folder by folder)."""
+        if self._links is None or self._links.folder != folder:
+            self._links = Links(self.site, folder, self.languages)
+        return self._links
 
     def _narrative_sentence_for(
-        self, here: str, cites: Citations
-    ) -> Callable[[NarrativeSentence, set[str] | None], Markup]:
-        def render(ns: NarrativeSentence, linked: set[str] | None = None) -> Markup:
-            links = self._entity_links(here, ns, set() if linked is None else linked)
+        self, links: Links, own: str | None, cites: Citations
+    ) -> Callable[[NarrativeSentence, set[str | None] | None], Markup]:
+        """A sentence with its names linked, except the page's own entity and, within a
+        paragraph (`linked`), names linked earlier in it."""
+
+        def render(ns: NarrativeSentence, linked: set[str | None] | None = None) -> Markup:
+            linked = set() if linked is None else linked
+            linked.add(own)
+            text = links.text(ns, linked)
             return Markup(
-                f'<span class="s" id="{esc(ns.anchor)}"><span class="t">'
-                f"{inline(ns.text, links, self.languages)}</span>"
+                f'<span class="s" id="{esc(ns.anchor)}"><span class="t">{text}</span>'
                 f"{_flags(ns.markers)}{cites(ns)}</span>"
             )
 
         return render
 
     def _paragraph_for(
-        self, sentence: Callable[[NarrativeSentence, set[str] | None], Markup]
+        self, sentence: Callable[[NarrativeSentence, set[str | None] | None], Markup]
     ) -> Callable[[Paragraph], Markup]:
         """A paragraph's sentences; each entity is linked at its first mention only."""
 
         def render(paragraph: Paragraph) -> Markup:
-            linked: set[str] = set()
-            return Markup(" ").join(sentence(ns, linked) for ns in paragraph.sentences)
+            linked: set[str | None] = set()
+            return Markup(" ".join([sentence(ns, linked) for ns in paragraph.sentences]))
 
         return render
 
-    def _quoted_for(self, here: str) -> Callable[[NarrativeSentence, int, int], Markup]:
+    def _quoted_for(
+        self, links: Links, own: str | None
+    ) -> Callable[[NarrativeSentence, int, int], Markup]:
         """A sentence with the words start:end marked and its names linked."""
 
         def render(ns: NarrativeSentence, start: int, end: int) -> Markup:
-            links = self._entity_links(here, ns, set(), avoid=[(start, end)])
-            return inline(ns.text, [(start, end, "<mark>", "</mark>"), *links], self.languages)
+            return links.text(ns, {own}, (start, end))
 
         return render
 
-    def _event_text_for(self, here: str) -> Callable[[Event], Markup]:
+    def _event_text_for(self, links: Links, own: str | None) -> Callable[[Event], Markup]:
         """An event's sentence with its date marked and its names linked."""
 
         def render(event: Event) -> Markup:
             d = event.mention
-            mark = (d.start, d.end, "<mark>", "</mark>")
-            links = self._entity_links(here, event.sentence, set(), avoid=[(d.start, d.end)])
-            return inline(event.sentence.text, [mark, *links], self.languages)
+            return links.text(event.sentence, {own}, (d.start, d.end))
 
         return render
 
@@ -727,6 +761,7 @@ class Renderer:
             "eras": eras,
             "chart": chart,
             "categories": categories,
+            "category_title": {c.id: c.title for c in rules.categories},
             "per_year": sorted(per_year.items()),
         }
 
