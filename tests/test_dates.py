@@ -8,6 +8,11 @@ from conftest import gold
 from karabakh_site.dates import find_dates, label, resolve_dates
 
 
+def in_order(sentences: list[str]):
+    """The dates of consecutive sentences, each resolved by the ones before it."""
+    return resolve_dates([(t, find_dates(t)) for t in sentences])
+
+
 def one(text: str):
     found = [d for d in find_dates(text) if d.date is not None or d.month_only or d.relative]
     assert len(found) == 1, found
@@ -87,7 +92,7 @@ def test_year_less_dates_take_the_narrative_year():
         "On 6 January 1992, the region declared its independence.",
         "On 8 May a force of several hundred troops attacked.",
     ]
-    resolved = resolve_dates([(t, find_dates(t)) for t in text])
+    resolved = in_order(text)
     assert [d.date.iso() for d in resolved[1]] == ["1991-12-19", "1991-12-27"]
     assert all(not d.explicit_year for d in resolved[1])
     assert resolved[3][0].date.iso() == "1992-05-08"
@@ -100,7 +105,7 @@ def test_asides_and_adjectival_years_do_not_move_the_narrative():
         "Mirsky supported this in his 1997 book.",
         "On 2 April, forces advanced.",
     ]
-    resolved = resolve_dates([(t, find_dates(t)) for t in text])
+    resolved = in_order(text)
     assert resolved[1][0].aside and resolved[2][0].adjectival
     assert resolved[3][0].date.iso() == "1993-04-02"
 
@@ -112,7 +117,7 @@ def test_a_sentence_naming_its_event_by_year_dates_its_days():
         "Following the incident, on March 14 the General Assembly adopted a resolution.",
         "In his 1997 book, he wrote that on 4 May the troops left.",
     ]
-    resolved = resolve_dates([(t, find_dates(t)) for t in text])
+    resolved = in_order(text)
     assert resolved[1][1].date.iso() == "2008-03-04"
     assert resolved[2][0].date.iso() == "2008-03-14"  # and the narrative is now in 2008
     assert resolved[3][1].date.iso() == "2008-05-04"  # "his 1997 book" names no event
@@ -126,7 +131,7 @@ def test_relative_dates():
         "After losses in 1992, shipments started in the following year.",
         "The same year saw clashes.",
     ]
-    resolved = resolve_dates([(t, find_dates(t)) for t in text])
+    resolved = in_order(text)
     assert [d.date.iso() for d in resolved[0]] == ["1921-07-04", "1921-07-05"]
     assert resolved[1][0].date.iso() == "1921-03-28"
     assert resolved[2][0].date.iso() == "1921-03-29"

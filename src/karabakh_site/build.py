@@ -279,9 +279,9 @@ def _model_and_pages(
             + "\n  ".join(result.site.warnings)
         )
     result.stages.clock = time.perf_counter()
-    write_output(pages, write, progress, "pages and assets")
+    write_output(pages, write, "pages and assets", progress)
     result.stages.lap("render")
-    write_output(export_jobs(result.site, result.seed_texts), write, progress, "data exports")
+    write_output(export_jobs(result.site, result.seed_texts), write, "data exports", progress)
     report = BuildReport.of(result, out)
     report.stages.lap("export")
     cache.sweep()
@@ -291,8 +291,8 @@ def _model_and_pages(
 def write_output(
     jobs: list[tuple[str, Callable[[], FileData]]],
     write: Callable[[str, FileData], int],
+    what: str,
     progress: Callable[[str], None] = _quiet,
-    what: str = "files",
 ) -> None:
     """Make the files and write each as soon as it is made, on every core (workers write
     their files themselves; only sizes come back)."""
