@@ -20,6 +20,8 @@ import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -254,6 +256,90 @@ def rebuilds(seeds: Path, tmp: Path, plan: Plan) -> list[Row]:
     rows[2].note = f"a Jinja comment appended to templates/{EDIT_TEMPLATE}"
     shutil.rmtree(workdir)
     return rows
+
+
+def preview_edits(seeds: Path, tmp: Path, plan: Plan) -> Row:
+    """`karabakh-site serve` running, a sentence appended to one seed: seconds from the edit
+    until the server tells open pages to reload (what a maintainer waits for in the browser;
+    the search index is made after that, and each next edit waits for it to finish)."""
+    workdir = prepare(tmp / "seeds-preview", seeds)
+    env = dict(os.environ, XDG_CACHE_HOME=str(workdir / ".xdg-cache"))
+    cmd = [sys.executable, "-m", "karabakh_site", "serve", "--port", "0", "--out", "site"]
+    server = subprocess.Popen(
+        cmd, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    sampler = TreeSampler(server.pid)
+    sampler.start()
+    row = Row("preview (serve), one seed edited", sources=len(list(seeds.glob("*.txt"))))
+    row.note = "from saving the edit until open pages are told to reload"
+    try:
+        for line in server.stdout:  # the first build's summary, then the address
+            if "serving" in line:
+                break
+        else:
+            raise CommandFailed(f"{' '.join(cmd)} (in {workdir}) did not start")
+        port = int(line.rsplit(":", 1)[1].split("/")[0])
+        built = threading.Semaphore(0)  # released for each finished build (index included)
+
+        def read_summaries() -> None:
+            for printed in server.stdout:
+                if printed.startswith("built "):
+                    built.release()
+
+        threading.Thread(target=read_summaries, daemon=True).start()
+        with LiveEvents(port) as live:
+            generation = live.next()["generation"]
+            while plan.more(row):
+                i = len(row.samples)
+                start = time.perf_counter()
+                append(workdir / "seeds" / EDIT_SEED, f" Talks resumed in April {1996 + i}.")
+                state = live.next()
+                wall = time.perf_counter() - start
+                if state["error"] or state["generation"] != generation + 1:
+                    raise CommandFailed(f"the preview did not rebuild: {state}")
+                generation = state["generation"]
+                if not built.acquire(timeout=120):
+                    raise CommandFailed("the preview's build did not finish")
+                plan.record(row, Sample(wall=wall, peak_mb=sampler.peak / 2**20))
+        row.pages = count_html(workdir / "site")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        sampler.done.set()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return row
+
+
+class LiveEvents:
+    """The build states a running `serve` sends to open pages (server-sent events)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.buffer = b""
+
+    def __enter__(self) -> LiveEvents:
+        self.conn = socket.create_connection(("127.0.0.1", self.port), timeout=120)
+        self.conn.sendall(b"GET /__live__/events HTTP/1.0\r\nHost: bench\r\n\r\n")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.conn.close()
+
+    def next(self) -> dict:
+        while True:
+            line, found, rest = self.buffer.partition(b"\n")
+            if found:
+                self.buffer = rest
+                if line.startswith(b"data: "):
+                    return json.loads(line[6:])
+                continue
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise CommandFailed("the preview server closed its event stream")
+            self.buffer += chunk
 
 
 def append(path: Path, text: str) -> None:
@@ -551,6 +637,7 @@ def evaluate(rows: dict[str, Row], extra: dict, scales: list[int]) -> list[Targe
         time_target("seeds cold build", "seeds cold build", 0.5),
         time_target("no-op rebuild", "seeds no-op rebuild", 0.2),
         time_target("one-seed edit rebuild", "seeds rebuild, one seed edited", 0.3),
+        time_target("one-seed edit, in the preview", "preview (serve), one seed edited", 0.3),
     ]
     large = max(scales)
     for key, what, limit, ok in (
@@ -666,6 +753,7 @@ def run_all(tmp: Path, plan: Plan, scales: list[int], hugo: Path | None) -> tupl
     seed_site = tmp / "seeds-site"
     rows.append(cold_builds("seeds cold build", seeds, tmp, plan, keep_first=seed_site))
     rows += rebuilds(seeds, tmp, plan)
+    rows.append(preview_edits(seeds, tmp, plan))
     corpus_rows: dict[int, Row] = {}
     largest_site = tmp / "largest-site"
     for scale in scales:

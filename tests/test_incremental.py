@@ -10,6 +10,8 @@ import pytest
 
 from helpers import build_args
 from karabakh_site.cli import main
+from karabakh_site.errors import SiteError
+from karabakh_site.serve import _rebuild
 
 
 def build(project: Path, out: str, capsys, *extra: str) -> str:
@@ -113,3 +115,68 @@ def test_verbose_build_times_each_stage_as_the_benchmark_reads_them(
         "write",
     ]
     assert all(ms >= 0 for ms in stages.values()) and stages["render"] > 0
+
+
+def preview_rebuild(project: Path, generation: int, told: list) -> tuple[int, str | None]:
+    """One rebuild as `serve` does it after an edit."""
+    return _rebuild(
+        project / "seeds",
+        project / "content",
+        project / "templates",
+        project / "build",
+        generation,
+        lambda *state: told.append(state),
+    )
+
+
+def test_the_preview_shows_new_pages_before_their_search_index_is_made(
+    project_copy, capsys, monkeypatch
+):
+    from karabakh_site import build as build_module
+
+    assert preview_rebuild(project_copy, 0, []) == (1, None)  # nothing open yet: indexed first
+    site = project_copy / "build"
+    index_before = files(site / "pagefind")
+    edit_seed(project_copy)
+    seen: dict = {}
+    told: list = []
+    refresh = build_module.refresh_index
+
+    def refresh_and_look(out: Path, skip: frozenset[str]) -> None:
+        # The moment open pages have been told to reload, just before indexing.
+        seen["page"] = (site / "sources" / "002-9276acad1e55b4fe.html").read_text("utf-8")
+        seen["index"] = files(site / "pagefind")
+        seen["told"] = list(told)
+        refresh(out, skip)
+
+    monkeypatch.setattr(build_module, "refresh_index", refresh_and_look)
+    assert preview_rebuild(project_copy, 1, told) == (2, None)
+    assert seen["told"] == told == [(2, None)]  # told once, before indexing
+    assert "In 1995 a new sentence was added." in seen["page"]
+    assert seen["index"] == index_before  # the last index served meanwhile
+    # When the index is ready the site is byte for byte a clean build, with nothing left over.
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(site) == files(project_copy / "clean")
+    assert files(site / "pagefind") != index_before
+    assert sorted(p.name for p in project_copy.iterdir() if p.name.startswith(".build")) == []
+
+
+def test_a_preview_whose_index_fails_keeps_its_new_pages_and_shows_the_error(
+    project_copy, monkeypatch
+):
+    from karabakh_site import build as build_module
+
+    preview_rebuild(project_copy, 0, [])
+    edit_seed(project_copy)
+
+    def fail(out: Path, skip: frozenset[str]) -> None:
+        raise SiteError("the search index could not be built: disk full", out)
+
+    monkeypatch.setattr(build_module, "refresh_index", fail)
+    told: list = []
+    generation, error = preview_rebuild(project_copy, 1, told)
+    # Open pages reloaded to the new pages, so the next good build must be a newer generation.
+    assert told == [(2, None)] and generation == 2
+    assert "disk full" in error
+    page = project_copy / "build" / "sources" / "002-9276acad1e55b4fe.html"
+    assert "In 1995 a new sentence was added." in page.read_text(encoding="utf-8")

@@ -22,10 +22,10 @@ from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
 from .render import NOT_FOUND, load_templates, render_jobs
-from .search import index_site
+from .search import carry_index, index_site, refresh_index
 from .timeline import verify_quotes
 from .workers import cores, in_child, run_all
-from .writer import FileData, Staging
+from .writer import FileData, Staging, listing
 
 SHARED_RENDER_MAX_MB = 160  # above this, rendering on more cores would cost another copy
 
@@ -225,32 +225,47 @@ def run_build(
     cache_dir: Path | None = None,
     fingerprint: str | None = None,
     progress: Callable[[str], None] = _quiet,
+    resident: bool = False,
+    pages_live: Callable[[], object] | None = None,
 ) -> BuildReport:
     """Build and write; with `strict`, any warning fails the build before anything is written.
 
     `cache_dir` keeps parsed sources between builds; `fingerprint` (of all inputs) is
     recorded with the output so that an unchanged rebuild can be skipped.
+
+    For a process that stays up between builds (`serve`): with `resident`, the model is
+    built in this process, so that the rules it compiles are kept for the next build; with
+    `pages_live`, the new pages go live with the last build's search index, `pages_live()`
+    is called, and only then are they indexed (the index is swapped in when ready).
     """
+    skip = frozenset({NOT_FOUND, SEARCH})
     with Staging(out) as staging:
-        # The model lives and dies in a process of its own, so that the search indexer, which
-        # needs memory in proportion to the site, does not run beside it.
-        report = in_child(
-            functools.partial(
-                _model_and_pages,
-                seeds,
-                content,
-                templates,
-                out,
-                cache_dir,
-                strict,
-                staging.write,
-                progress,
-            )
+        job = functools.partial(
+            _model_and_pages,
+            seeds,
+            content,
+            templates,
+            out,
+            cache_dir,
+            strict,
+            staging.write,
+            progress,
         )
+        # Otherwise the model lives and dies in a process of its own, so that its memory goes
+        # back to the system before the search indexer, which needs memory in proportion to
+        # the site, runs.
+        report = job() if resident else in_child(job)
         progress("indexing the pages for search")
-        index_site(staging.tmp, skip=frozenset({NOT_FOUND, SEARCH}))
-        report.stages.lap("search index")
-        report.files = staging.commit()
+        if pages_live is not None and carry_index(out, staging.tmp):
+            staging.commit()
+            pages_live()
+            refresh_index(out, skip)
+            report.stages.lap("search index")
+            report.files = listing(out)
+        else:
+            index_site(staging.tmp, skip)
+            report.stages.lap("search index")
+            report.files = staging.commit()
     if cache_dir is not None and fingerprint:
         record_build(cache_dir, out, fingerprint, report.files, report.warnings)
     report.stages.lap("write")

@@ -31,7 +31,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .dates import MONTHS
@@ -91,7 +91,7 @@ class Gazetteer:
 
     @cached_property
     def matcher(self) -> _Matcher | None:
-        return _Matcher.build(self.entities) if self.entities else None
+        return _matcher(self.entities) if self.entities else None
 
 
 def entity_url(entity_id: str) -> str:
@@ -309,6 +309,12 @@ def _node_pattern(node: dict) -> str:
     if "" in node:  # a name ends here; a longer one is tried first (greedy "?")
         return "(?:" + "|".join(branches) + ")?"
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+@lru_cache(maxsize=2)
+def _matcher(entities: tuple[Entity, ...]) -> _Matcher:
+    """The matcher of a gazetteer, kept for the next build of a process that stays up."""
+    return _Matcher.build(entities)
 
 
 def find_mentions(text: str, year: int | None, gazetteer: Gazetteer) -> list[Mention]:

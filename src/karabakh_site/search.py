@@ -7,6 +7,10 @@ indexes in memory, so a large site is indexed in parts of at most
 `PART_BYTES` of HTML, one run each, into `pagefind/`, `pagefind-2/`, …; the
 search page (assets/search.js) reads `pagefind/bundles.json` and searches them
 all as one. Pagefind's ready-made interfaces are not used, so they are removed.
+
+A site that is being previewed gets its pages first: the last build's index is
+carried over (`carry_index`), and the new one is made beside the live site and
+swapped in when ready (`refresh_index`).
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .errors import SiteError
 from .workers import subprocess_dies_with_parent
+from .writer import swap_folder
 
 FOLDER = "pagefind"
 MANIFEST = f"{FOLDER}/bundles.json"
@@ -34,8 +40,10 @@ _UNUSED = (
 )
 
 
-def index_site(site: Path, skip: frozenset[str] = frozenset()) -> None:
-    """Index the pages in `site` (but those named in `skip`) into its search bundles."""
+def index_site(site: Path, skip: frozenset[str] = frozenset(), into: Path | None = None) -> None:
+    """Index the pages in `site` (but those named in `skip`) into its search bundles, written
+    into `into` (by default `site` itself)."""
+    into = (into or site).absolute()
     try:
         from pagefind_bin import get_executable
 
@@ -52,9 +60,46 @@ def index_site(site: Path, skip: frozenset[str] = frozenset()) -> None:
     bundles = []
     for n, part in enumerate(parts(pages, PART_BYTES), start=1):
         bundle = FOLDER if n == 1 else f"{FOLDER}-{n}"
-        _run(binary, site, bundle, part)
+        _run(binary, site, into / bundle, part)
         bundles.append(bundle + "/")
-    (site / MANIFEST).write_text(json.dumps(bundles) + "\n", encoding="utf-8")
+    (into / MANIFEST).write_text(json.dumps(bundles) + "\n", encoding="utf-8")
+
+
+def bundles(site: Path) -> list[str]:
+    """The folders of the search index `site` has now (none if it has no index)."""
+    manifest = site / MANIFEST
+    if not manifest.is_file():
+        return []
+    return [name.rstrip("/") for name in json.loads(manifest.read_text(encoding="utf-8"))]
+
+
+def carry_index(site: Path, into: Path) -> bool:
+    """Link the index of the built `site` into the new site being written in `into`, to serve
+    until the new pages are indexed; False if `site` has no index."""
+    names = bundles(site)
+    for name in names:
+        shutil.copytree(site / name, into / name, copy_function=os.link)
+    return bool(names)
+
+
+def refresh_index(site: Path, skip: frozenset[str] = frozenset()) -> None:
+    """Index a live site again: the new bundles are made beside it, then each is swapped in
+    for the old (atomically on Linux), so that searching never meets a half-written index."""
+    old = bundles(site)
+    # Named as the build's temporary folders are, so a killed build's is cleared up alike.
+    fresh = Path(
+        tempfile.mkdtemp(
+            prefix=f".{site.name}.tmp-{os.getpid()}-index-", dir=site.absolute().parent
+        )
+    )
+    try:
+        index_site(site, skip, into=fresh)
+        for name in bundles(fresh):
+            swap_folder(fresh / name, site / name)
+        for name in set(old) - set(bundles(site)):
+            shutil.rmtree(site / name, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def parts(pages: list[tuple[str, int]], limit: int) -> list[list[str]]:
@@ -71,12 +116,12 @@ def parts(pages: list[tuple[str, int]], limit: int) -> list[list[str]]:
     return out
 
 
-def _run(binary: Path, site: Path, bundle: str, pages: list[str]) -> None:
+def _run(binary: Path, site: Path, bundle: Path, pages: list[str]) -> None:
     # Settings come from the command line only: no pagefind.yml, no PAGEFIND_ variables.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     glob = "{" + ",".join(pages) + "}"
     done = subprocess.run(
-        [str(binary), "--site", ".", "--glob", glob, "--output-subdir", bundle, "--silent"],
+        [str(binary), "--site", ".", "--glob", glob, "--output-path", str(bundle), "--silent"],
         cwd=site,
         env=env,
         capture_output=True,
@@ -86,5 +131,5 @@ def _run(binary: Path, site: Path, bundle: str, pages: list[str]) -> None:
     if done.returncode != 0:
         raise SiteError(f"the search index could not be built: {done.stderr.strip()}", site)
     for name in _UNUSED:
-        (site / bundle / name).unlink(missing_ok=True)
-    shutil.rmtree(site / bundle / "playground", ignore_errors=True)
+        (bundle / name).unlink(missing_ok=True)
+    shutil.rmtree(bundle / "playground", ignore_errors=True)

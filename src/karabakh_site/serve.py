@@ -8,7 +8,9 @@ over the page; the last good site stays in place. The main process watches
 the inputs (watchfiles, and a poll in case an edit slips past it) and builds
 with the build cache, so a rebuild redoes only what the change touched; it runs
 no threads, so the build can fork its workers. It tells the server about each
-build through a pipe.
+build through a pipe, as soon as the new pages are in place: the search index
+is made after that (the last one serves meanwhile). The main process builds
+the model itself, so what the rules compile is kept from one build to the next.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -196,7 +199,8 @@ def serve(seeds: Path, content: Path, templates: Path, out: Path, port: int) -> 
         _serve_forever(server, handler, read)
     os.close(read)
     server.socket.close()
-    _tell(write, generation, error)
+    tell = functools.partial(_tell, write)
+    tell(generation, error)
     print(f"serving {out} at http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)", flush=True)
     watched = [p for p in inputs if p.exists()]
     try:
@@ -206,8 +210,8 @@ def serve(seeds: Path, content: Path, templates: Path, out: Path, port: int) -> 
             now = snapshot(inputs)
             if now != state:
                 state = now
-                generation, error = _rebuild(seeds, content, templates, out, generation)
-                _tell(write, generation, error)
+                generation, error = _rebuild(seeds, content, templates, out, generation, tell)
+                tell(generation, error)
     finally:
         os.close(write)
         with contextlib.suppress(OSError):
@@ -250,10 +254,24 @@ def _tell(pipe: int, generation: int, error: str | None) -> None:
 
 
 def _rebuild(
-    seeds: Path, content: Path, templates: Path, out: Path, generation: int
+    seeds: Path,
+    content: Path,
+    templates: Path,
+    out: Path,
+    generation: int,
+    tell: Callable[[int, str | None], object] | None = None,
 ) -> tuple[int, str | None]:
-    """Build; the number of good builds so far, and the error if this one failed."""
+    """Build; the number of good builds so far, and the error if this one failed. With
+    `tell`, open pages are told of a good build as soon as its pages are in place, before
+    the search index is made."""
     started = time.perf_counter()
+    told = [generation]  # the generation open pages were last told of
+
+    def pages_live() -> None:
+        if tell is not None:
+            told[0] = generation + 1
+            tell(told[0], None)
+
     try:
         report = run_build(
             seeds,
@@ -262,10 +280,12 @@ def _rebuild(
             out,
             cache_dir=default_cache_dir(out),
             fingerprint=content_fingerprint(seeds, content, templates),
+            resident=True,
+            pages_live=pages_live if tell else None,
         )
     except SiteError as exc:
         print(f"error: {exc} (still serving the last good site)", file=sys.stderr, flush=True)
-        return generation, str(exc)
+        return told[0], str(exc)  # pages that went live before the index failed stay
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary(time.perf_counter() - started), flush=True)
