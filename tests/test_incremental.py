@@ -180,3 +180,22 @@ def test_a_preview_whose_index_fails_keeps_its_new_pages_and_shows_the_error(
     assert "disk full" in error
     page = project_copy / "build" / "sources" / "002-9276acad1e55b4fe.html"
     assert "In 1995 a new sentence was added." in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ['["pagefind/", "pagefind-2/"]', '["../seeds/"]', "not json", '{"pagefind/": 1}'],
+)
+def test_a_preview_after_the_search_index_was_edited_by_hand_indexes_first(
+    project_copy, capsys, manifest
+):
+    preview_rebuild(project_copy, 0, [])
+    site = project_copy / "build"
+    (site / "pagefind" / "bundles.json").write_text(manifest, encoding="utf-8")
+    edit_seed(project_copy)
+    told: list = []
+    assert preview_rebuild(project_copy, 1, told) == (2, None)
+    assert told == []  # not told early: the index it would have served is not whole
+    assert (project_copy / "seeds").is_dir()  # a manifest never names what to copy or remove
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(site) == files(project_copy / "clean")

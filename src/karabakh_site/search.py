@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +30,7 @@ from .writer import swap_folder
 FOLDER = "pagefind"
 MANIFEST = f"{FOLDER}/bundles.json"
 PART_BYTES = 32_000_000
+_BUNDLE = re.compile(rf"{FOLDER}(-[0-9]+)?/")  # as the manifest lists them
 _UNUSED = (
     "pagefind-ui.js",
     "pagefind-ui.css",
@@ -67,19 +69,26 @@ def index_site(site: Path, skip: frozenset[str] = frozenset(), into: Path | None
 
 def bundles(site: Path) -> list[str]:
     """The folders of the search index `site` has now (none if it has no index)."""
-    manifest = site / MANIFEST
-    if not manifest.is_file():
+    try:
+        listed = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return []
-    return [name.rstrip("/") for name in json.loads(manifest.read_text(encoding="utf-8"))]
+    if not isinstance(listed, list) or not all(
+        isinstance(name, str) and _BUNDLE.fullmatch(name) for name in listed
+    ):
+        return []  # not one this tool wrote: it names nothing to touch
+    return [name.rstrip("/") for name in listed]
 
 
 def carry_index(site: Path, into: Path) -> bool:
     """Link the index of the built `site` into the new site being written in `into`, to serve
     until the new pages are indexed; False if `site` has no index."""
     names = bundles(site)
+    if not names or not all((site / name).is_dir() for name in names):
+        return False  # none, or not whole (removed by hand): the new pages are indexed first
     for name in names:
         shutil.copytree(site / name, into / name, copy_function=os.link)
-    return bool(names)
+    return True
 
 
 def refresh_index(site: Path, skip: frozenset[str] = frozenset()) -> None:
