@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import build_args
+from karabakh_site import build as build_module
 from karabakh_site.cli import main
 from karabakh_site.errors import SiteError
 from karabakh_site.serve import _rebuild
@@ -132,8 +133,6 @@ def preview_rebuild(project: Path, generation: int, told: list) -> tuple[int, st
 def test_the_preview_shows_new_pages_before_their_search_index_is_made(
     project_copy, capsys, monkeypatch
 ):
-    from karabakh_site import build as build_module
-
     assert preview_rebuild(project_copy, 0, []) == (1, None)  # nothing open yet: indexed first
     site = project_copy / "build"
     index_before = files(site / "pagefind")
@@ -164,8 +163,6 @@ def test_the_preview_shows_new_pages_before_their_search_index_is_made(
 def test_a_preview_whose_index_fails_keeps_its_new_pages_and_shows_the_error(
     project_copy, monkeypatch
 ):
-    from karabakh_site import build as build_module
-
     preview_rebuild(project_copy, 0, [])
     edit_seed(project_copy)
 
