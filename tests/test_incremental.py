@@ -196,3 +196,58 @@ def test_a_preview_after_the_search_index_was_edited_by_hand_indexes_first(
     assert (project_copy / "seeds").is_dir()  # a manifest never names what to copy or remove
     build(project_copy, "clean", capsys, "--no-cache")
     assert files(site) == files(project_copy / "clean")
+
+
+def test_a_preview_on_a_file_system_without_hard_links_indexes_first(
+    project_copy, capsys, monkeypatch
+):
+    preview_rebuild(project_copy, 0, [])
+    edit_seed(project_copy)
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_links)
+    told: list = []
+    assert preview_rebuild(project_copy, 1, told) == (2, None)
+    assert told == []
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(project_copy / "build") == files(project_copy / "clean")
+
+
+def test_a_preview_survives_files_that_vanish_while_it_reads_the_inputs(project_copy, monkeypatch):
+    from karabakh_site import serve
+
+    preview_rebuild(project_copy, 0, [])
+    swap = project_copy / "templates" / ".section.html.swp"  # as an editor leaves one
+    swap.write_text("x", encoding="utf-8")
+    real_stat, real_read = Path.stat, Path.read_bytes
+    looked: list[Path] = []
+
+    def stat_then_gone(path: Path, *args, **kwargs):
+        # Listed, found once, gone by the next look: an editor removing its swap file.
+        if path.name == swap.name:
+            looked.append(path)
+            if len(looked) > 1:
+                raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat_then_gone)
+    serve.snapshot([project_copy / "templates"])  # no error
+    looked.clear()
+
+    def gone_when_read(path: Path) -> bytes:
+        if path.name == swap.name:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "stat", real_stat)
+    monkeypatch.setattr(Path, "read_bytes", gone_when_read)
+    assert preview_rebuild(project_copy, 1, []) == (2, None)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(serve, "run_build", disk_full)
+    generation, error = preview_rebuild(project_copy, 2, [])
+    assert generation == 2 and "No space left on device" in error

@@ -40,8 +40,12 @@ def fingerprint(*folders: Path, extra: str = "") -> str:
             continue
         for path in sorted(folder.rglob("*")):
             if path.is_file():
+                try:
+                    data = path.read_bytes()
+                except FileNotFoundError:  # an editor's temporary file, gone since it was listed
+                    continue
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

@@ -86,8 +86,13 @@ def carry_index(site: Path, into: Path) -> bool:
     names = bundles(site)
     if not names or not all((site / name).is_dir() for name in names):
         return False  # none, or not whole (removed by hand): the new pages are indexed first
-    for name in names:
-        shutil.copytree(site / name, into / name, copy_function=os.link)
+    try:
+        for name in names:
+            shutil.copytree(site / name, into / name, copy_function=os.link)
+    except OSError:  # a file system without hard links: the new pages are indexed first
+        for name in names:
+            shutil.rmtree(into / name, ignore_errors=True)
+        return False
     return True
 
 

@@ -21,6 +21,7 @@ import io
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -177,9 +178,10 @@ def snapshot(folders: list[Path]) -> tuple:
     for folder in folders:
         if folder.exists():
             for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    stat = path.stat()
-                    entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+                with contextlib.suppress(FileNotFoundError):  # gone since it was listed
+                    info = path.stat()
+                    if stat.S_ISREG(info.st_mode):
+                        entries.append((str(path), info.st_size, info.st_mtime_ns))
     return tuple(entries)
 
 
@@ -283,7 +285,9 @@ def _rebuild(
             resident=True,
             pages_live=pages_live if tell else None,
         )
-    except SiteError as exc:
+    except (SiteError, OSError) as exc:
+        # OSError too: an editor's temporary file may vanish while the inputs are read; the
+        # watcher sees the next change and builds again.
         print(f"error: {exc} (still serving the last good site)", file=sys.stderr, flush=True)
         return told[0], str(exc)  # pages that went live before the index failed stay
     for warning in report.warnings:
