@@ -84,7 +84,7 @@ class Row:
     def render_s(self) -> float | None:
         """Median seconds our build spent rendering and writing its pages (the `render` stage
         and the final swap, `write`); None for other tools."""
-        return self._stage_median("render", "write")
+        return self._stage_median("plan pages", "render", "write")
 
     @property
     def export_s(self) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def files(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def keyed_build(project: Path, capsys) -> None:
+    """Build twice, so that the pages have content keys: a first build into a folder records
+    none (no later build could use them), the second does."""
+    assert kept(build(project, "build", capsys)) == (0, 0)
+    (project / "templates" / "unused.txt").write_text("a file no template uses\n")
+    assert kept(build(project, "build", capsys))[0] == 0  # no keys recorded to compare with
 
 
 def edit_seed(project: Path) -> None:
@@ -68,18 +77,176 @@ def edit_gazetteer(project: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("change", [edit_seed, edit_rules, edit_template, edit_gazetteer])
+def edit_source_title(project: Path) -> None:
+    """Citations of 002 on other pages show its new title."""
+    sidecar = project / "seeds" / "002_9276acad1e55b4fe.yaml"
+    text = sidecar.read_text(encoding="utf-8")
+    assert 'title: "Regions and territories: Nagorno-Karabakh"' in text
+    sidecar.write_text(text.replace("Regions and territories", "Regions"), encoding="utf-8")
+
+
+def repeat_a_sentence(project: Path) -> None:
+    """A sentence of 001 also in 002: pages showing it, which held nothing of 002 (Robert
+    Kocharyan's), now cite 002 too."""
+    sentence = (
+        "Power was subsequently assumed by a council called the State Defense Committee and "
+        "chaired by Robert Kocharyan."
+    )
+    assert sentence in (project / "seeds" / "001_6e4f82572dc41e76.txt").read_text("utf-8")
+    seed = project / "seeds" / "002_9276acad1e55b4fe.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + " " + sentence, encoding="utf-8")
+
+
+def exclude_a_sentence(project: Path) -> None:
+    """A sentence of 001 kept out of the narrative: 001's page marks it, though nothing 001's
+    page is made from changed but where its sentences are shown."""
+    corrections = project / "content" / "corrections.yaml"
+    text = corrections.read_text(encoding="utf-8")
+    assert text.count("exclusions:\n") == 1
+    corrections.write_text(
+        text.replace(
+            "exclusions:\n",
+            "exclusions:\n  - quote: chaired by Robert Kocharyan\n    reason: a test\n",
+        ),
+        encoding="utf-8",
+    )
+
+
+def renumber_the_sources(project: Path) -> None:
+    """000 renamed to come last: 001 and 002 are numbered again, so citations of them change
+    on pages that hold nothing of 000."""
+    for path in (project / "seeds").glob("000_*"):
+        path.rename(path.with_name("003" + path.name[3:]))
+
+
+def edit_site_settings(project: Path) -> None:
+    settings = project / "content" / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("title: The First Nagorno-Karabakh War", "title: Karabakh 1988–1994", 1),
+        encoding="utf-8",
+    )
+
+
+KEPT = re.compile(r"kept (\d+) pages unchanged from the last build \((\d+) have a content key\)")
+
+
+def kept(printed: str) -> tuple[int, int]:
+    """(pages kept from the last build, pages with a content key), as `--verbose` says."""
+    found = KEPT.search(printed)
+    assert found, printed
+    return int(found[1]), int(found[2])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        edit_seed,
+        edit_rules,
+        edit_template,
+        edit_gazetteer,
+        edit_source_title,
+        repeat_a_sentence,
+        exclude_a_sentence,
+        renumber_the_sources,
+        edit_site_settings,
+    ],
+)
 def test_incremental_build_equals_clean_build(project_copy, capsys, change):
-    build(project_copy, "build", capsys)  # fills the cache
+    keyed_build(project_copy, capsys)  # fills the cache, records content keys
     change(project_copy)
     summary = build(project_copy, "build", capsys)
     build(project_copy, "clean", capsys, "--no-cache")
     assert files(project_copy / "build") == files(project_copy / "clean")
+    kept_pages, keyed = kept(summary)
     if change is edit_seed:
         # the two unchanged seeds were neither parsed nor analysed again
         assert "reused 4 parsed or analysed sources" in summary
     if change is edit_template:
         assert "reused 6 parsed or analysed sources" in summary
+        # entity.html changed; the source pages, made from source.html, are kept
+        assert kept_pages == len(list((project_copy / "seeds").glob("*.txt")))
+    if change in (edit_seed, edit_source_title, repeat_a_sentence, exclude_a_sentence):
+        assert 0 < kept_pages < keyed  # some pages depend on the change, others do not
+    if change in (edit_rules, edit_gazetteer, edit_site_settings):
+        assert kept_pages == 0  # every page depends on these
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in folder.rglob("*.html")
+        if p.is_file()
+    }
+
+
+def test_a_seed_edit_renders_again_only_the_pages_that_hold_its_sentences(project_copy, capsys):
+    keyed_build(project_copy, capsys)
+    before = inodes(project_copy / "build")
+    edit_seed(project_copy)
+    printed = build(project_copy, "build", capsys)
+    after = inodes(project_copy / "build")
+    kept_pages = {path for path, inode in after.items() if before.get(path) == inode}
+    assert len(kept_pages) == kept(printed)[0]
+    # The edited source's page is made again; the other sources' pages are kept.
+    assert {p for p in kept_pages if p.startswith("sources/")} == {
+        "sources/000-1d31f53d277839b6.html",
+        "sources/001-6e4f82572dc41e76.html",
+    }
+    # An entity the edited source names is made again; one it does not name is kept.
+    assert "entities/stepanakert.html" not in kept_pages
+    assert "entities/robert-kocharyan.html" in kept_pages
+    # Pages without a content key (sections, timeline, home) are always made.
+    assert "timeline.html" not in kept_pages and "index.html" not in kept_pages
+
+
+def test_a_page_edited_by_hand_in_the_output_is_made_again(project_copy, capsys):
+    keyed_build(project_copy, capsys)
+    page = project_copy / "build" / "entities" / "robert-kocharyan.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    edit_seed(project_copy)
+    build(project_copy, "build", capsys)
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(project_copy / "build") == files(project_copy / "clean")
+
+
+def test_pages_follow_what_an_edited_template_reads_from_the_site_model(project_copy, capsys):
+    """entity.html made to show the number of timeline entries: a seed edit that adds one
+    makes every entity page again, although most hold nothing of that seed."""
+    template = project_copy / "templates" / "entity.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "<h1>", '<p class="n">{{ site.timeline|length }} entries</p><h1>', 1
+        ),
+        encoding="utf-8",
+    )
+    keyed_build(project_copy, capsys)
+    edit_seed(project_copy)  # adds a dated sentence
+    printed = build(project_copy, "build", capsys)
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(project_copy / "build") == files(project_copy / "clean")
+    entity_pages = len(list((project_copy / "build" / "entities").glob("*.html"))) - 1  # index
+    sources = len(list((project_copy / "seeds").glob("*.txt")))
+    assert kept(printed) == (sources - 1, entity_pages + sources)
+
+
+def test_a_template_that_passes_the_site_model_on_whole_has_its_pages_always_made(
+    project_copy, capsys
+):
+    template = project_copy / "templates" / "entity.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "<h1>", '{% set all = site %}<p class="n">{{ all.timeline|length }}</p><h1>', 1
+        ),
+        encoding="utf-8",
+    )
+    keyed_build(project_copy, capsys)
+    edit_seed(project_copy)
+    printed = build(project_copy, "build", capsys)
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(project_copy / "build") == files(project_copy / "clean")
+    sources = len(list((project_copy / "seeds").glob("*.txt")))
+    assert kept(printed) == (sources - 1, sources)  # only the source pages have keys
 
 
 def test_unchanged_inputs_are_not_built_again(project_copy, capsys):
@@ -110,6 +277,7 @@ def test_verbose_build_times_each_stage_as_the_benchmark_reads_them(
         "load",
         "parse and analyse",
         "assemble",
+        "plan pages",
         "render",
         "export",
         "search index",

@@ -6,13 +6,14 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from importlib.metadata import version as version_of
 from pathlib import Path
 
 import jinja2
 
 from .analysis import Rules, SourceAnalysis, analyse
 from .assemble import SEARCH, Site, assemble
-from .cache import Cache, code_version, record_build
+from .cache import Cache, code_version, kept_pages, record_build
 from .cache import key as cache_key
 from .config import ParseSettings, load_content
 from .documents import build_source
@@ -21,6 +22,7 @@ from .errors import SiteError
 from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
+from .pagekeys import PageKeys, TemplateFacts, template_facts
 from .render import NOT_FOUND, load_templates, render_jobs
 from .search import carry_index, index_site, refresh_index
 from .timeline import verify_quotes
@@ -64,6 +66,7 @@ class BuildResult:
     stages: Stages = field(default_factory=lambda: Stages())
     reused: int = 0  # parsed sources and analyses taken from the cache
     computed: int = 0  # … and computed afresh
+    analysis_keys: dict[str, str] = field(default_factory=dict)  # seed → its analysis's key
 
 
 @dataclass
@@ -81,6 +84,8 @@ class BuildReport:
     reused: int
     computed: int
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: size, mtime
+    page_keys: dict[str, str] = field(default_factory=dict)  # page → its content key
+    kept: int = 0  # pages whose key was unchanged, taken from the last build
 
     @staticmethod
     def of(result: BuildResult, out: Path) -> BuildReport:
@@ -139,7 +144,7 @@ def build_site(
         config.sections, config.figures, config.diplomacy, gazetteer, config.corrections.placements
     )
     compiled: list[jinja2.Environment] = []
-    sources, analyses = _parse_and_analyse(
+    sources, analyses, analysis_keys = _parse_and_analyse(
         seed_files,
         config.parse_settings,
         rules,
@@ -158,6 +163,7 @@ def build_site(
         stages=stages,
         reused=cache.hits,
         computed=cache.misses if cache.folder else len(sources) * 2,
+        analysis_keys={seed.name: k for seed, k in zip(seed_files, analysis_keys, strict=True)},
     )
 
 
@@ -168,10 +174,10 @@ def _parse_and_analyse(
     cache: Cache,
     meanwhile: Callable[[], object],
     progress: Callable[[str], None],
-) -> tuple[list[Source], list[SourceAnalysis]]:
+) -> tuple[list[Source], list[SourceAnalysis], list[str]]:
     """Each seed parsed and analysed, one process per core, largest seeds first; from the
-    cache when the same bytes were parsed (and analysed by the same rules) before. Every
-    source's analysis depends on that source and the rules only."""
+    cache when the same bytes were parsed (and analysed by the same rules) before; and the
+    key of each analysis. Every source's analysis depends on that source and the rules only."""
     version = code_version()
     rules_key = cache_key("rules", version, rules)
     keys = [
@@ -206,7 +212,7 @@ def _parse_and_analyse(
             cache.put(keys[i], source)
         cache.put(analysis_keys[i], analysis)
         sources[i], analyses[i] = source, analysis
-    return sources, analyses
+    return sources, analyses, analysis_keys
 
 
 def _source_job(
@@ -239,6 +245,9 @@ def run_build(
     is called, and only then are they indexed (the index is swapped in when ready).
     """
     skip = frozenset({NOT_FOUND, SEARCH})
+    # Pages get content keys from the second build into `out` on: a first build has nothing
+    # to keep pages from, and the keys cost about a quarter of rendering the pages.
+    last_keys = kept_pages(cache_dir, out) if cache_dir is not None else None
     with Staging(out) as staging:
         job = functools.partial(
             _model_and_pages,
@@ -249,6 +258,7 @@ def run_build(
             cache_dir,
             strict,
             staging.write,
+            functools.partial(_keep, staging, last_keys) if last_keys is not None else None,
             progress,
         )
         # Otherwise the model lives and dies in a process of its own, so that its memory goes
@@ -267,7 +277,7 @@ def run_build(
             report.stages.lap("search index")
             report.files = staging.commit()
     if cache_dir is not None and fingerprint:
-        record_build(cache_dir, out, fingerprint, report.files, report.warnings)
+        record_build(cache_dir, out, fingerprint, report.files, report.warnings, report.page_keys)
     report.stages.lap("write")
     return report
 
@@ -280,27 +290,70 @@ def _model_and_pages(
     cache_dir: Path | None,
     strict: bool,
     write: Callable[[str, FileData], int],
+    keep: Callable[[str, str], bool] | None,
     progress: Callable[[str], None],
 ) -> BuildReport:
-    """Build the site model and write its pages and data; what went into them."""
+    """Build the site model and write its pages and data; what went into them. With `keep`,
+    pages get content keys, and `keep(page, key)` takes a page from the last build if it was
+    made from the same key."""
     cache = Cache(cache_dir)
+    facts = Cache(cache.folder_for("template-facts"))
     result = build_site(seeds, content, templates, cache, progress)
     # Planning the pages may add warnings (a maintainer's page linking to a page this build
-    # does not have), so it comes before the strict check.
-    pages = render_jobs(result.site, result.templates, templates)
+    # does not have), so it comes before the strict check. The keys' digests are dropped
+    # once the pages are planned.
+    pages, keys = render_jobs(
+        result.site,
+        result.templates,
+        templates,
+        _page_keys(result, facts) if keep is not None else None,
+    )
     if strict and result.site.warnings:
         raise SiteError(
             f"{len(result.site.warnings)} warning(s) and --strict:\n  "
             + "\n  ".join(result.site.warnings)
         )
-    result.stages.clock = time.perf_counter()
-    write_output(pages, write, "pages and assets", progress)
+    result.stages.lap("plan pages")
+    kept = {path for path, _ in pages if path in keys and keep and keep(path, keys[path])}
+    write_output([job for job in pages if job[0] not in kept], write, "pages and assets", progress)
     result.stages.lap("render")
     write_output(export_jobs(result.site, result.seed_texts), write, "data exports", progress)
     report = BuildReport.of(result, out)
+    report.page_keys = keys
+    report.kept = len(kept)
     report.stages.lap("export")
     cache.sweep()
+    facts.sweep()
     return report
+
+
+def _page_keys(result: BuildResult, facts: Cache) -> PageKeys:
+    # Pages are made by Jinja and MarkupSafe too: a new version of either makes them again.
+    version = f"{code_version()} jinja2 {jinja2.__version__} markupsafe {version_of('markupsafe')}"
+    return PageKeys(
+        result.site,
+        result.templates,
+        result.analysis_keys,
+        version,
+        functools.partial(_template_facts, facts, result.templates, version),
+    )
+
+
+def _template_facts(
+    facts: Cache, env: jinja2.Environment, version: str, name: str, text: str
+) -> TemplateFacts:
+    """What a template's text reads, from the cache when the same text was read before."""
+    key = cache_key("template facts", version, name, text)
+    found = facts.get(key)
+    if not isinstance(found, TemplateFacts):
+        found = template_facts(env, name, text)
+        facts.put(key, found)
+    return found
+
+
+def _keep(staging: Staging, last_keys: dict[str, str], path: str, key: str) -> bool:
+    """Whether the page `path` was taken from the last build, which made it from the same key."""
+    return last_keys.get(path) == key and staging.keep(path)
 
 
 def write_output(

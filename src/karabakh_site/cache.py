@@ -65,33 +65,69 @@ def record_build(
     fingerprint_: str,
     files: dict[str, tuple[int, int]],
     warnings: list[str],
+    page_keys: dict[str, str],
 ) -> None:
-    """Remember what was built into `out`: the inputs' fingerprint, the warnings, and
-    each file's size and modification time (kept in the cache, not in the output)."""
-    record = {"fingerprint": fingerprint_, "warnings": warnings, "files": files}
+    """Remember what was built into `out`: the inputs' fingerprint, the warnings, each
+    file's size and modification time, and each page's content key (kept in the cache, not
+    in the output)."""
+    record = {
+        "fingerprint": fingerprint_,
+        "warnings": warnings,
+        "files": files,
+        "page_keys": page_keys,
+    }
     path = _manifest_path(cache_dir, out)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(record, sort_keys=True, ensure_ascii=False), encoding="utf-8")
 
 
+def _recorded(cache_dir: Path, out: Path) -> dict:
+    try:
+        record = json.loads(_manifest_path(cache_dir, out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _untouched(out: Path, rel: str, recorded: object) -> bool:
+    """Whether the file `rel` of `out` has the size and modification time recorded for it."""
+    try:
+        stat = (out / rel).stat()
+        size, mtime = recorded  # type: ignore[misc]
+    except (OSError, TypeError, ValueError):
+        return False
+    return stat.st_size == size and stat.st_mtime_ns == mtime
+
+
+def kept_pages(cache_dir: Path, out: Path) -> dict[str, str] | None:
+    """The content key of each page of the last build into `out` that is still as that build
+    wrote it (a page edited by hand since is made again); None if no build into `out` is
+    recorded."""
+    record = _recorded(cache_dir, out)
+    files, keys = record.get("files"), record.get("page_keys", {})
+    if not isinstance(files, dict):
+        return None
+    if not isinstance(keys, dict):
+        return {}
+    return {
+        rel: key
+        for rel, key in keys.items()
+        if isinstance(key, str) and rel in files and _untouched(out, rel, files[rel])
+    }
+
+
 def up_to_date(cache_dir: Path, out: Path, fingerprint_: str) -> list[str] | None:
     """The last build's warnings if `out` holds the build of exactly these inputs,
     untouched since; None if it must be built again."""
-    try:
-        recorded = json.loads(_manifest_path(cache_dir, out).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    recorded = _recorded(cache_dir, out)
     if not fingerprint_ or recorded.get("fingerprint") != fingerprint_:
         return None
     files = recorded.get("files", {})
-    for rel, (size, mtime) in files.items():
-        try:
-            stat = (out / rel).stat()
-        except OSError:
-            return None
-        if stat.st_size != size or stat.st_mtime_ns != mtime:
-            return None
+    if not isinstance(files, dict) or not all(
+        _untouched(out, rel, value) for rel, value in files.items()
+    ):
+        return None
     present = sum(1 for p in out.rglob("*") if p.is_file() and p.name != ".karabakh-site")
     return list(recorded.get("warnings", [])) if present == len(files) else None
 

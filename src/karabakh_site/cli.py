@@ -167,6 +167,10 @@ def _build(args) -> int:
             f"  reused {report.reused} parsed or analysed sources from the cache, "
             f"computed {report.computed}"
         )
+        print(
+            f"  kept {report.kept} pages unchanged from the last build "
+            f"({len(report.page_keys)} have a content key)"
+        )
     return 0
 
 

@@ -43,6 +43,7 @@ from .dates import MONTH_NAMES
 from .documents import slugify
 from .errors import SiteError
 from .model import Sentence
+from .pagekeys import PageKeys
 from .scripts import ScriptLanguages
 from .timeline import Event
 from .writer import FileData
@@ -270,8 +271,16 @@ def _source_number(tag: tuple[tuple[int, str, str], str]) -> int:
 
 
 class Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment, templates: Path):
+    def __init__(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        templates: Path,
+        page_keys: PageKeys | None = None,
+    ):
         self.site = site
+        self.page_keys = page_keys
+        self.keys: dict[str, str] = {}  # page → its content key, for the pages that have one
         self.templates = templates  # for error messages
         self.env = env
         self.languages = ScriptLanguages.of(dict(site.content.site.scripts))
@@ -310,27 +319,17 @@ class Renderer:
         )
         source_by_id = {p.source.id: p for p in site.sources}
         for source_page in site.sources:
-            add(
+            self._keyed(
+                add,
+                "source.html",
                 source_page.path,
-                functools.partial(
-                    self.page,
-                    "source.html",
-                    source_page.path,
-                    source_page.source.title,
-                    page=source_page,
-                    repeats=[source_by_id[id] for id in source_page.duplicates],
-                ),
+                source_page.source.title,
+                page=source_page,
+                repeats=[source_by_id[id] for id in source_page.duplicates],
             )
         for entity_page in site.entities:
-            add(
-                entity_page.path,
-                functools.partial(
-                    self.page,
-                    "entity.html",
-                    entity_page.path,
-                    entity_page.entity.name,
-                    page=entity_page,
-                ),
+            self._keyed(
+                add, "entity.html", entity_page.path, entity_page.entity.name, page=entity_page
             )
         if site.entities:
             add(
@@ -375,6 +374,16 @@ class Renderer:
             if asset.is_file():
                 add(f"{ASSETS}/{asset.name}", asset.read_bytes)
         return jobs
+
+    def _keyed(self, add, template: str, here: str, title: str, **own) -> None:
+        """A page that is given its own values only, so that it can have a content key: an
+        unchanged key means its last build's file can be kept."""
+        context = self.context(here, title, **own)
+        if self.page_keys is not None:
+            key = self.page_keys.key(template, context)
+            if key is not None:
+                self.keys[here] = key
+        add(here, functools.partial(self._generate, template, context))
 
     def _robots(self) -> bytes:
         base = self.site.content.site.base_url
@@ -452,6 +461,11 @@ class Renderer:
     def page(self, template: str, here: str, title: str, **context) -> Iterator[bytes]:
         """The page, a few thousand pieces at a time as Jinja makes them (a long page is never
         held whole)."""
+        return self._generate(template, self.context(here, title, **context))
+
+    def context(self, here: str, title: str, **context) -> dict[str, object]:
+        """Everything a page's template is given: the page's own values, the site, and the
+        helpers that write its sentences, names and citations."""
         url: Callable[[str], str]
         if here == NOT_FOUND:
             # A server shows the 404 page at any address, so its links start from the root.
@@ -463,26 +477,29 @@ class Renderer:
         cites = Citations(links, self.site.sources)
         own = self.entity_at.get(here)
         narrative_sentence = self._narrative_sentence_for(links, own, cites)
+        return {
+            "site": self.site,
+            "settings": self.site.content.site,
+            "title": title,
+            "here": here,
+            "url": url,
+            "nav": self.nav,
+            "narrative_sentence": narrative_sentence,
+            "paragraph": self._paragraph_for(narrative_sentence),
+            "event_text": self._event_text_for(links, own),
+            "quoted": self._quoted_for(links, own),
+            "cites": cites,
+            "cited_sources": cites.sources,
+            "source_sentence": self._source_sentence_for(here),
+            "source_text": self._source_text,
+            "section_title": self.section_title,
+            "source_pages": self.source_page,
+            **context,
+        }
+
+    def _generate(self, template: str, context: dict[str, object]) -> Iterator[bytes]:
         try:
-            pieces = self.env.get_template(template).generate(
-                site=self.site,
-                settings=self.site.content.site,
-                title=title,
-                here=here,
-                url=url,
-                nav=self.nav,
-                narrative_sentence=narrative_sentence,
-                paragraph=self._paragraph_for(narrative_sentence),
-                event_text=self._event_text_for(links, own),
-                quoted=self._quoted_for(links, own),
-                cites=cites,
-                cited_sources=cites.sources,
-                source_sentence=self._source_sentence_for(here),
-                source_text=self._source_text,
-                section_title=self.section_title,
-                source_pages=self.source_page,
-                **context,
-            )
+            pieces = self.env.get_template(template).generate(context)
             while batch := list(islice(pieces, PIECES_PER_WRITE)):
                 yield "".join(batch).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
@@ -825,7 +842,11 @@ def _template_frame(exc: BaseException, templates: Path) -> tuple[Path | None, i
 
 
 def render_jobs(
-    site: Site, env: jinja2.Environment, templates: Path
-) -> list[tuple[str, Callable[[], FileData]]]:
-    """(path, function making it) for every page and asset."""
-    return Renderer(site, env, templates).jobs()
+    site: Site, env: jinja2.Environment, templates: Path, page_keys: PageKeys | None = None
+) -> tuple[list[tuple[str, Callable[[], FileData]]], dict[str, str]]:
+    """(path, function making it) for every page and asset; and, with `page_keys`, the
+    content key of each page that has one."""
+    renderer = Renderer(site, env, templates, page_keys)
+    jobs = renderer.jobs()
+    renderer.page_keys = None  # its digests are not needed while the pages are made
+    return jobs, renderer.keys

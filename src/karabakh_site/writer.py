@@ -58,6 +58,21 @@ class Staging:
                 return fh.write(data)
             return sum(fh.write(chunk) for chunk in data)
 
+    def keep(self, rel: str) -> bool:
+        """Take the file `rel` from the site this build replaces, as it is (a hard link, else a
+        copy with its modification time); False if that site has no such file."""
+        source, target = self.out / _safe(rel), self.tmp / _safe(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            try:
+                shutil.copy2(source, target)
+            except OSError:
+                target.unlink(missing_ok=True)
+                return False
+        return True
+
     def commit(self) -> dict[str, tuple[int, int]]:
         """Swap the finished site in; each file's size and modification time, so that a later
         build can tell the output was not touched since."""

@@ -1,0 +1,158 @@
+"""Page keys: digests of model values, and what templates read from the site model."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+
+import jinja2
+import pytest
+
+from conftest import CONTENT, SEEDS, TEMPLATES
+from helpers import make_source
+from karabakh_site.build import build_site
+from karabakh_site.pagekeys import (
+    HELPER_READS,
+    Digests,
+    PageKeys,
+    SiteRead,
+    Undigestable,
+    template_facts,
+    template_reads,
+)
+from karabakh_site.render import Renderer
+
+
+@dataclass(frozen=True)
+class Leaf:
+    text: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    leaves: tuple[Leaf, ...]
+    children: tuple[Node, ...] = ()
+
+
+def test_equal_values_have_equal_digests_and_any_difference_shows():
+    one = Node("a", (Leaf("x", 1), Leaf("y", 2)), (Node("b", (Leaf("z", 3),)),))
+    same = Node("a", (Leaf("x", 1), Leaf("y", 2)), (Node("b", (Leaf("z", 3),)),))
+    digests = Digests({})
+    assert digests.of(one) == digests.of(same)
+    deep = Node("a", (Leaf("x", 1), Leaf("y", 2)), (Node("b", (Leaf("z", 4),)),))
+    others = [
+        deep,
+        replace(one, name="A"),
+        replace(one, leaves=one.leaves[:1]),
+        replace(one, leaves=(Leaf("x", 1), Leaf("y", "2"))),  # type: ignore[arg-type]
+        [one],
+        {"a": one},
+    ]
+    found = {digests.of(value)[0] for value in [one, *others]}
+    assert len(found) == len(others) + 1
+
+
+def test_a_sentence_is_digested_by_its_analysis_key_and_names_its_seed():
+    source = make_source("The war began in 1988. It ended in 1994.", name="a.txt")
+    first, second = source.body
+    digests = Digests({"a.txt": "key-1"})
+    digest, seeds = digests.of((first, Leaf("x", 1)))
+    assert seeds == {"a.txt"}
+    assert digest != digests.of((second, Leaf("x", 1)))[0]
+    assert Digests({"a.txt": "key-2"}).of((first, Leaf("x", 1)))[0] != digest
+    with pytest.raises(Undigestable):
+        Digests({}).of(first)  # a sentence of a source this build did not parse
+
+
+def test_a_value_of_an_unknown_kind_cannot_be_digested():
+    with pytest.raises(Undigestable):
+        Digests({}).of((1, object()))
+
+
+def reads(templates: dict[str, str], name: str = "page.html"):
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates))
+    return template_reads(env, name, functools.partial(template_facts, env))
+
+
+def test_templates_are_read_for_what_they_take_from_the_site_model():
+    found = reads(
+        {
+            "base.html": "{{ site.sources|length }} {% block main %}{% endblock %}",
+            "page.html": (
+                '{% extends "base.html" %}{% block main %}{% if site.works %}w{% endif %}'
+                "{% for s in site.sections %}{{ s.title }}{% endfor %}"
+                "{{ site.content.pages }}{% if not site.timeline %}-{% endif %}"
+                "{{ cites(page) }}{% endblock %}"
+            ),
+        }
+    )
+    assert found is not None
+    assert found.site == {
+        SiteRead(("sources",), "length"),
+        SiteRead(("works",), "truth"),
+        SiteRead(("sections",), "value"),
+        SiteRead(("content", "pages"), "value"),
+        SiteRead(("timeline",), "truth"),
+    }
+    assert {"site", "cites", "page"} <= found.names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% set s = site %}{{ s.sources|length }}",  # the model passed on whole
+        "{{ site['sources'] }}",
+        "{% include name %}",  # a template chosen at render time
+    ],
+)
+def test_a_template_whose_reads_cannot_be_told_gives_no_key(text):
+    assert reads({"page.html": text}) is None
+
+
+def test_a_change_to_any_template_a_page_uses_changes_its_digest():
+    base = {"base.html": "{% block main %}{% endblock %}", "page.html": '{% extends "base.html" %}'}
+    before = reads(base)
+    after = reads({**base, "base.html": "<p>{% block main %}{% endblock %}"})
+    assert before is not None and after is not None
+    assert before.digest != after.digest
+
+
+@pytest.fixture(scope="module")
+def seeds_model():
+    return build_site(SEEDS, CONTENT, TEMPLATES)
+
+
+def test_every_helper_given_to_the_templates_declares_what_it_reads(seeds_model):
+    """A helper not in HELPER_READS would leave every page that uses it without a key."""
+    renderer = Renderer(seeds_model.site, seeds_model.templates, TEMPLATES)
+    context = renderer.context("entities/x.html", "X")
+    helpers = {name for name, value in context.items() if callable(value)}
+    assert helpers == set(HELPER_READS)
+
+
+def test_source_and_entity_pages_have_keys_that_differ_page_by_page(seeds_model):
+    site = seeds_model.site
+    keys = PageKeys(site, seeds_model.templates, seeds_model.analysis_keys, "v1")
+    renderer = Renderer(site, seeds_model.templates, TEMPLATES, keys)
+    renderer.jobs()
+    expected = {p.path for p in site.sources} | {p.path for p in site.entities}
+    assert set(renderer.keys) == expected
+    assert len(set(renderer.keys.values())) == len(expected)
+    again = Renderer(
+        site,
+        seeds_model.templates,
+        TEMPLATES,
+        PageKeys(site, seeds_model.templates, seeds_model.analysis_keys, "v1"),
+    )
+    again.jobs()
+    assert again.keys == renderer.keys  # the same model gives the same keys
+    other = Renderer(
+        site,
+        seeds_model.templates,
+        TEMPLATES,
+        PageKeys(site, seeds_model.templates, seeds_model.analysis_keys, "v2"),
+    )
+    other.jobs()
+    assert not set(other.keys.values()) & set(renderer.keys.values())  # new code: all new
