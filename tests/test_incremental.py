@@ -210,21 +210,26 @@ def test_a_page_edited_by_hand_in_the_output_is_made_again(project_copy, capsys)
     assert files(project_copy / "build") == files(project_copy / "clean")
 
 
+def seed_edit_after_entity_template_shows(project: Path, capsys, markup: str) -> str:
+    """entity.html with `markup` before its heading; a keyed build, then a seed edit that adds a
+    dated sentence: the rebuild (checked against a clean build) prints what it kept."""
+    template = project / "templates" / "entity.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("<h1>", markup + "<h1>", 1), encoding="utf-8")
+    keyed_build(project, capsys)
+    edit_seed(project)
+    printed = build(project, "build", capsys)
+    build(project, "clean", capsys, "--no-cache")
+    assert files(project / "build") == files(project / "clean")
+    return printed
+
+
 def test_pages_follow_what_an_edited_template_reads_from_the_site_model(project_copy, capsys):
     """entity.html made to show the number of timeline entries: a seed edit that adds one
     makes every entity page again, although most hold nothing of that seed."""
-    template = project_copy / "templates" / "entity.html"
-    template.write_text(
-        template.read_text(encoding="utf-8").replace(
-            "<h1>", '<p class="n">{{ site.timeline|length }} entries</p><h1>', 1
-        ),
-        encoding="utf-8",
+    printed = seed_edit_after_entity_template_shows(
+        project_copy, capsys, '<p class="n">{{ site.timeline|length }} entries</p>'
     )
-    keyed_build(project_copy, capsys)
-    edit_seed(project_copy)  # adds a dated sentence
-    printed = build(project_copy, "build", capsys)
-    build(project_copy, "clean", capsys, "--no-cache")
-    assert files(project_copy / "build") == files(project_copy / "clean")
     entity_pages = len(list((project_copy / "build" / "entities").glob("*.html"))) - 1  # index
     sources = len(list((project_copy / "seeds").glob("*.txt")))
     assert kept(printed) == (sources - 1, entity_pages + sources)
@@ -233,18 +238,9 @@ def test_pages_follow_what_an_edited_template_reads_from_the_site_model(project_
 def test_a_template_that_passes_the_site_model_on_whole_has_its_pages_always_made(
     project_copy, capsys
 ):
-    template = project_copy / "templates" / "entity.html"
-    template.write_text(
-        template.read_text(encoding="utf-8").replace(
-            "<h1>", '{% set all = site %}<p class="n">{{ all.timeline|length }}</p><h1>', 1
-        ),
-        encoding="utf-8",
+    printed = seed_edit_after_entity_template_shows(
+        project_copy, capsys, '{% set all = site %}<p class="n">{{ all.timeline|length }}</p>'
     )
-    keyed_build(project_copy, capsys)
-    edit_seed(project_copy)
-    printed = build(project_copy, "build", capsys)
-    build(project_copy, "clean", capsys, "--no-cache")
-    assert files(project_copy / "build") == files(project_copy / "clean")
     sources = len(list((project_copy / "seeds").glob("*.txt")))
     assert kept(printed) == (sources - 1, sources)  # only the source pages have keys
 

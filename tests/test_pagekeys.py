@@ -132,27 +132,20 @@ def test_every_helper_given_to_the_templates_declares_what_it_reads(seeds_model)
     assert helpers == set(HELPER_READS)
 
 
+def keys_of(model, version: str) -> dict[str, str]:
+    """The content key of each page of `model`, with `version` as the code's version."""
+    keys = PageKeys(model.site, model.templates, model.analysis_keys, version)
+    renderer = Renderer(model.site, model.templates, TEMPLATES, keys)
+    renderer.jobs()
+    return renderer.keys
+
+
 def test_source_and_entity_pages_have_keys_that_differ_page_by_page(seeds_model):
     site = seeds_model.site
-    keys = PageKeys(site, seeds_model.templates, seeds_model.analysis_keys, "v1")
-    renderer = Renderer(site, seeds_model.templates, TEMPLATES, keys)
-    renderer.jobs()
+    keys = keys_of(seeds_model, "v1")
     expected = {p.path for p in site.sources} | {p.path for p in site.entities}
-    assert set(renderer.keys) == expected
-    assert len(set(renderer.keys.values())) == len(expected)
-    again = Renderer(
-        site,
-        seeds_model.templates,
-        TEMPLATES,
-        PageKeys(site, seeds_model.templates, seeds_model.analysis_keys, "v1"),
-    )
-    again.jobs()
-    assert again.keys == renderer.keys  # the same model gives the same keys
-    other = Renderer(
-        site,
-        seeds_model.templates,
-        TEMPLATES,
-        PageKeys(site, seeds_model.templates, seeds_model.analysis_keys, "v2"),
-    )
-    other.jobs()
-    assert not set(other.keys.values()) & set(renderer.keys.values())  # new code: all new
+    assert set(keys) == expected
+    assert len(set(keys.values())) == len(expected)
+    assert keys_of(seeds_model, "v1") == keys  # the same model gives the same keys
+    # new code: every key is new
+    assert not set(keys_of(seeds_model, "v2").values()) & set(keys.values())
