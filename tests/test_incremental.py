@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import sys
@@ -12,6 +13,7 @@ import pytest
 from helpers import build_args
 from karabakh_site import build as build_module
 from karabakh_site import serve
+from karabakh_site.build import Resident
 from karabakh_site.cli import main
 from karabakh_site.errors import SiteError
 
@@ -138,20 +140,20 @@ def kept(printed: str) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        edit_seed,
-        edit_rules,
-        edit_template,
-        edit_gazetteer,
-        edit_source_title,
-        repeat_a_sentence,
-        exclude_a_sentence,
-        renumber_the_sources,
-        edit_site_settings,
-    ],
-)
+CHANGES = [
+    edit_seed,
+    edit_rules,
+    edit_template,
+    edit_gazetteer,
+    edit_source_title,
+    repeat_a_sentence,
+    exclude_a_sentence,
+    renumber_the_sources,
+    edit_site_settings,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_incremental_build_equals_clean_build(project_copy, capsys, change):
     keyed_build(project_copy, capsys)  # fills the cache, records content keys
     change(project_copy)
@@ -282,6 +284,12 @@ def test_verbose_build_times_each_stage_as_the_benchmark_reads_them(
     assert all(ms >= 0 for ms in stages.values()) and stages["render"] > 0
 
 
+@functools.cache
+def resident(project: Path) -> Resident:
+    """What the serving process keeps between builds, one per project as `serve` keeps one."""
+    return Resident()
+
+
 def preview_rebuild(project: Path, generation: int, told: list) -> tuple[int, str | None]:
     """One rebuild as `serve` does it after an edit."""
     return serve._rebuild(
@@ -289,6 +297,7 @@ def preview_rebuild(project: Path, generation: int, told: list) -> tuple[int, st
         project / "content",
         project / "templates",
         project / "build",
+        resident(project),
         generation,
         lambda *state: told.append(state),
     )
@@ -322,6 +331,29 @@ def test_the_preview_shows_new_pages_before_their_search_index_is_made(
     assert files(site) == files(project_copy / "clean")
     assert files(site / "pagefind") != index_before
     assert sorted(p.name for p in project_copy.iterdir() if p.name.startswith(".build")) == []
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_preview_rebuild_equals_a_clean_build(project_copy, capsys, change):
+    """The serving process keeps the content it loaded and the sources it parsed and analysed
+    in memory from one build to the next; after each kind of change it still builds byte for
+    byte a clean build, and keeps only what the last build used."""
+    assert preview_rebuild(project_copy, 0, []) == (1, None)
+    memory = resident(project_copy).values
+    seeds = len(list((project_copy / "seeds").glob("*.txt")))
+    before = dict(memory)
+    change(project_copy)
+    assert preview_rebuild(project_copy, 1, []) == (2, None)
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(project_copy / "build") == files(project_copy / "clean")
+    assert len(memory) == 2 * seeds + 1  # each seed's source and analysis, and the content
+    taken = {key for key in before if key in memory and memory[key] is before[key]}
+    if change is edit_template:
+        assert taken == set(before)  # templates are no part of the model
+    if change is edit_seed:
+        assert len(taken) == 2 * (seeds - 1) + 1  # all but the edited seed's
+    if change in (edit_rules, edit_gazetteer):
+        assert len(taken) == seeds  # the sources; their analyses follow the rules
 
 
 def test_a_preview_whose_index_fails_keeps_its_new_pages_and_shows_the_error(

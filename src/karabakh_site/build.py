@@ -6,14 +6,13 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from importlib.metadata import version as version_of
 from pathlib import Path
 
 import jinja2
 
 from .analysis import Rules, SourceAnalysis, analyse
 from .assemble import SEARCH, Site, assemble
-from .cache import Cache, code_version, kept_pages, record_build
+from .cache import Cache, code_version, folder_digest, kept_pages, record_build
 from .cache import key as cache_key
 from .config import ParseSettings, load_content
 from .documents import build_source
@@ -54,6 +53,16 @@ class Stages:
         self.seconds[stage] = now - self.clock
         self.peak_mb[stage] = peak_memory_mb()
         self.clock = now
+
+
+@dataclass
+class Resident:
+    """What a process that stays up between builds (`serve`) keeps from one to the next, by
+    cache key: the content it loaded, the sources it parsed and analysed, what it read from
+    the templates."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,8 +141,10 @@ def build_site(
     `progress` is told what each long stage is about to do."""
     cache = cache or Cache(None)
     stages = Stages()
-    config = load_content(content)
-    gazetteer = load_gazetteer(content / "entities.yaml")
+    config, gazetteer = cache.kept(
+        cache_key("content", code_version(), content.absolute(), folder_digest(content)),
+        lambda: (load_content(content), load_gazetteer(content / "entities.yaml")),
+    )
     seed_files = load_seeds(seeds)
     timeline_rules, warnings = verify_quotes(
         config.timeline, (seed.text for seed in seed_files), content / "timeline.yaml"
@@ -231,7 +242,7 @@ def run_build(
     cache_dir: Path | None = None,
     fingerprint: str | None = None,
     progress: Callable[[str], None] = _quiet,
-    resident: bool = False,
+    resident: Resident | None = None,
     pages_live: Callable[[], object] | None = None,
 ) -> BuildReport:
     """Build and write; with `strict`, any warning fails the build before anything is written.
@@ -239,8 +250,9 @@ def run_build(
     `cache_dir` keeps parsed sources between builds; `fingerprint` (of all inputs) is
     recorded with the output so that an unchanged rebuild can be skipped.
 
-    For a process that stays up between builds (`serve`): with `resident`, the model is
-    built in this process, so that the rules it compiles are kept for the next build; with
+    For a process that stays up between builds (`serve`): with `resident` (the same object
+    for each build), the model is built in this process, so that the rules it compiles are
+    kept for the next build, and so are the content it loaded and the sources it parsed; with
     `pages_live`, the new pages go live with the last build's search index, `pages_live()`
     is called, and only then are they indexed (the index is swapped in when ready).
     """
@@ -256,6 +268,7 @@ def run_build(
             templates,
             out,
             cache_dir,
+            resident,
             strict,
             staging.write,
             functools.partial(_keep, staging, last_keys) if last_keys is not None else None,
@@ -264,7 +277,7 @@ def run_build(
         # Otherwise the model lives and dies in a process of its own, so that its memory goes
         # back to the system before the search indexer, which needs memory in proportion to
         # the site, runs.
-        report = job() if resident else in_child(job)
+        report = job() if resident is not None else in_child(job)
         progress("indexing the pages for search")
         if pages_live is not None and carry_index(out, staging.tmp):
             staging.commit()
@@ -288,6 +301,7 @@ def _model_and_pages(
     templates: Path,
     out: Path,
     cache_dir: Path | None,
+    resident: Resident | None,
     strict: bool,
     write: Callable[[str, FileData], int],
     keep: Callable[[str, str], bool] | None,
@@ -296,8 +310,8 @@ def _model_and_pages(
     """Build the site model and write its pages and data; what went into them. With `keep`,
     pages get content keys, and `keep(page, key)` takes a page from the last build if it was
     made from the same key."""
-    cache = Cache(cache_dir)
-    facts = Cache(cache.folder_for("template-facts"))
+    cache = Cache(cache_dir, resident.values if resident else None)
+    facts = Cache(cache.folder_for("template-facts"), resident.facts if resident else None)
     result = build_site(seeds, content, templates, cache, progress)
     # Planning the pages may add warnings (a maintainer's page linking to a page this build
     # does not have), so it comes before the strict check. The keys' digests are dropped
@@ -329,6 +343,9 @@ def _model_and_pages(
 
 def _page_keys(result: BuildResult, facts: Cache) -> PageKeys:
     # Pages are made by Jinja and MarkupSafe too: a new version of either makes them again.
+    # Imported here, where only keys need it: the import alone takes tens of milliseconds.
+    from importlib.metadata import version as version_of
+
     version = f"{code_version()} jinja2 {jinja2.__version__} markupsafe {version_of('markupsafe')}"
     return PageKeys(
         result.site,

@@ -18,7 +18,11 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -35,18 +39,24 @@ def fingerprint(*folders: Path, extra: str = "") -> str:
     """A hash of every file (name and bytes) under the given folders, and of the code."""
     digest = hashlib.sha256(code_version().encode() + extra.encode())
     for folder in folders:
-        digest.update(b"\0folder\0" + str(folder).encode())
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                try:
-                    data = path.read_bytes()
-                except FileNotFoundError:  # an editor's temporary file, gone since it was listed
-                    continue
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(data).digest())
+        digest.update(b"\0folder\0" + str(folder).encode() + folder_digest(folder))
     return digest.hexdigest()
+
+
+def folder_digest(folder: Path) -> bytes:
+    """A hash of every file (name and bytes) under `folder`; empty if it is no folder."""
+    digest = hashlib.sha256()
+    if not folder.is_dir():
+        return b""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:  # an editor's temporary file, gone since it was listed
+                continue
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+    return digest.digest()
 
 
 def default_cache_dir(out: Path) -> Path:
@@ -133,10 +143,13 @@ def up_to_date(cache_dir: Path, out: Path, fingerprint_: str) -> list[str] | Non
 
 
 class Cache:
-    """Pickled values in a folder, one file per key."""
+    """Pickled values in a folder, one file per key. With `memory` (a dict that a process
+    serving previews keeps between builds), values are also kept as objects, so that the
+    next build takes them without reading and unpickling them; they are never modified."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, memory: dict[str, object] | None = None):
         self.folder = folder
+        self.memory = memory
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -149,6 +162,10 @@ class Cache:
         return self.folder / key[:2] / f"{key}.pickle"
 
     def get(self, key: str):
+        if self.memory is not None and key in self.memory:
+            self.used.add(key)
+            self.hits += 1
+            return self.memory[key]
         if self.folder is None:
             return None
         self.used.add(key)
@@ -159,9 +176,14 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        if self.memory is not None:
+            self.memory[key] = value
         return value
 
     def put(self, key: str, value) -> None:
+        if self.memory is not None:
+            self.used.add(key)
+            self.memory[key] = value
         if self.folder is None:
             return
         self.used.add(key)
@@ -172,8 +194,21 @@ class Cache:
             tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
 
+    def kept(self, key: str, make: Callable[[], T]) -> T:
+        """`make()`, or what it made for the same key in an earlier build (in memory only:
+        for values that are quicker to make again than to unpickle)."""
+        if self.memory is None:
+            return make()
+        self.used.add(key)
+        if key not in self.memory:
+            self.memory[key] = make()
+        return self.memory[key]  # type: ignore[return-value]
+
     def sweep(self) -> None:
         """Remove entries this build did not use."""
+        if self.memory is not None:
+            for key in [k for k in self.memory if k not in self.used]:
+                del self.memory[key]
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.glob("??/*.pickle"):

@@ -32,13 +32,17 @@ from pathlib import Path
 
 import watchfiles
 
-from .build import run_build
+from .build import Resident, run_build
 from .cache import default_cache_dir
 from .cache import fingerprint as content_fingerprint
 from .errors import SiteError
 from .workers import die_with_parent
 
 POLL_SECONDS = 0.5  # also compare the inputs this often, so no edit slips past the watcher
+# An edit is over when the watcher has seen no further change for this long; it looks that
+# often too, so a save starts a build 20–40 ms later (watchfiles' default is 50 ms). An
+# editor's save that takes longer only starts a second build.
+SETTLE_MS = 20
 LIVE = "/__live__/"
 KEEPALIVE_SECONDS = 10.0
 _LIVE_TAG = f'<script src="{LIVE}live.js"></script>'.encode()
@@ -188,7 +192,8 @@ def snapshot(folders: list[Path]) -> tuple:
 def serve(seeds: Path, content: Path, templates: Path, out: Path, port: int) -> int:
     inputs = [seeds, content, templates]
     state = snapshot(inputs)
-    generation, error = _rebuild(seeds, content, templates, out, 0)
+    resident = Resident()
+    generation, error = _rebuild(seeds, content, templates, out, resident, 0)
     out.mkdir(parents=True, exist_ok=True)
     handler = _handler_class()
     server = ThreadingHTTPServer(
@@ -207,12 +212,17 @@ def serve(seeds: Path, content: Path, templates: Path, out: Path, port: int) -> 
     watched = [p for p in inputs if p.exists()]
     try:
         for _changes in watchfiles.watch(
-            *watched, yield_on_timeout=True, rust_timeout=int(POLL_SECONDS * 1000)
+            *watched,
+            step=SETTLE_MS,
+            yield_on_timeout=True,
+            rust_timeout=int(POLL_SECONDS * 1000),
         ):
             now = snapshot(inputs)
             if now != state:
                 state = now
-                generation, error = _rebuild(seeds, content, templates, out, generation, tell)
+                generation, error = _rebuild(
+                    seeds, content, templates, out, resident, generation, tell
+                )
                 tell(generation, error)
     finally:
         os.close(write)
@@ -260,6 +270,7 @@ def _rebuild(
     content: Path,
     templates: Path,
     out: Path,
+    resident: Resident,
     generation: int,
     tell: Callable[[int, str | None], object] | None = None,
 ) -> tuple[int, str | None]:
@@ -282,7 +293,7 @@ def _rebuild(
             out,
             cache_dir=default_cache_dir(out),
             fingerprint=content_fingerprint(seeds, content, templates),
-            resident=True,
+            resident=resident,
             pages_live=pages_live if tell else None,
         )
     except (SiteError, OSError) as exc:
