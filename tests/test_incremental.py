@@ -333,6 +333,19 @@ def test_the_preview_shows_new_pages_before_their_search_index_is_made(
     assert sorted(p.name for p in project_copy.iterdir() if p.name.startswith(".build")) == []
 
 
+def test_a_preview_keeps_pages_from_its_first_build_on(project_copy):
+    """A command-line build into a new folder makes no content keys; the preview's first build
+    does, since every edit builds again: its first edit renders only what the edit changes."""
+    site = project_copy / "build"
+    assert preview_rebuild(project_copy, 0, []) == (1, None)
+    before = inodes(site)
+    edit_seed(project_copy)
+    assert preview_rebuild(project_copy, 1, []) == (2, None)
+    after = inodes(site)
+    assert after["sources/000-1d31f53d277839b6.html"] == before["sources/000-1d31f53d277839b6.html"]
+    assert after["sources/002-9276acad1e55b4fe.html"] != before["sources/002-9276acad1e55b4fe.html"]
+
+
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_preview_rebuild_equals_a_clean_build(project_copy, capsys, change):
     """The serving process keeps the content it loaded and the sources it parsed and analysed

@@ -258,8 +258,11 @@ def run_build(
     """
     skip = frozenset({NOT_FOUND, SEARCH})
     # Pages get content keys from the second build into `out` on: a first build has nothing
-    # to keep pages from, and the keys cost about a quarter of rendering the pages.
+    # to keep pages from, and the keys cost about a quarter of rendering the pages. A process
+    # that stays up builds again on every edit, so its first build makes them too.
     last_keys = kept_pages(cache_dir, out) if cache_dir is not None else None
+    if last_keys is None and cache_dir is not None and resident is not None:
+        last_keys = {}
     with Staging(out) as staging:
         job = functools.partial(
             _model_and_pages,
