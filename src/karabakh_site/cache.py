@@ -162,13 +162,12 @@ class Cache:
         return self.folder / key[:2] / f"{key}.pickle"
 
     def get(self, key: str):
+        self.used.add(key)
         if self.memory is not None and key in self.memory:
-            self.used.add(key)
             self.hits += 1
             return self.memory[key]
         if self.folder is None:
             return None
-        self.used.add(key)
         try:
             with self._path(key).open("rb") as fh:
                 value = pickle.load(fh)
@@ -181,12 +180,11 @@ class Cache:
         return value
 
     def put(self, key: str, value) -> None:
+        self.used.add(key)
         if self.memory is not None:
-            self.used.add(key)
             self.memory[key] = value
         if self.folder is None:
             return
-        self.used.add(key)
         path = self._path(key)
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,8 +193,8 @@ class Cache:
             os.replace(tmp, path)
 
     def kept(self, key: str, make: Callable[[], T]) -> T:
-        """`make()`, or what it made for the same key in an earlier build (in memory only:
-        for values that are quicker to make again than to unpickle)."""
+        """`make()`, or what it made for the same key in an earlier build (kept in memory
+        only, never written to the folder)."""
         if self.memory is None:
             return make()
         self.used.add(key)
