@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -290,8 +292,15 @@ def resident(project: Path) -> Resident:
     return Resident()
 
 
-def preview_rebuild(project: Path, generation: int, told: list) -> tuple[int, str | None]:
-    """One rebuild as `serve` does it after an edit."""
+def preview_rebuild(
+    project: Path, generation: int, told: list, look: Callable[[], object] = lambda: None
+) -> tuple[int, str | None]:
+    """One rebuild as `serve` does it after an edit; `look()` runs when open pages are told."""
+
+    def tell(*state) -> None:
+        told.append(state)
+        look()
+
     return serve._rebuild(
         project / "seeds",
         project / "content",
@@ -299,37 +308,36 @@ def preview_rebuild(project: Path, generation: int, told: list) -> tuple[int, st
         project / "build",
         resident(project),
         generation,
-        lambda *state: told.append(state),
+        tell,
     )
 
 
-def test_the_preview_shows_new_pages_before_their_search_index_is_made(
-    project_copy, capsys, monkeypatch
+def test_the_preview_shows_new_pages_before_their_data_and_search_index_are_made(
+    project_copy, capsys
 ):
-    assert preview_rebuild(project_copy, 0, []) == (1, None)  # nothing open yet: indexed first
+    assert preview_rebuild(project_copy, 0, []) == (1, None)  # nothing open yet: all first
     site = project_copy / "build"
-    index_before = files(site / "pagefind")
+    index_before, data_before = files(site / "pagefind"), files(site / "data")
     edit_seed(project_copy)
     seen: dict = {}
-    told: list = []
-    refresh = build_module.refresh_index
 
-    def refresh_and_look(out: Path, skip: frozenset[str]) -> None:
-        # The moment open pages have been told to reload, just before indexing.
+    def look() -> None:  # the moment open pages are told to reload
         seen["page"] = (site / "sources" / "002-9276acad1e55b4fe.html").read_text("utf-8")
         seen["index"] = files(site / "pagefind")
-        seen["told"] = list(told)
-        refresh(out, skip)
+        seen["data"] = files(site / "data")
 
-    monkeypatch.setattr(build_module, "refresh_index", refresh_and_look)
-    assert preview_rebuild(project_copy, 1, told) == (2, None)
-    assert seen["told"] == told == [(2, None)]  # told once, before indexing
+    told: list = []
+    assert preview_rebuild(project_copy, 1, told, look) == (2, None)
+    assert told == [(2, None)]  # told once
     assert "In 1995 a new sentence was added." in seen["page"]
-    assert seen["index"] == index_before  # the last index served meanwhile
-    # When the index is ready the site is byte for byte a clean build, with nothing left over.
+    # The last build's exports and index served meanwhile.
+    assert seen["index"] == index_before
+    assert seen["data"] == data_before
+    # When they are ready the site is byte for byte a clean build, with nothing left over.
     build(project_copy, "clean", capsys, "--no-cache")
     assert files(site) == files(project_copy / "clean")
     assert files(site / "pagefind") != index_before
+    assert b"In 1995 a new sentence was added." in files(site / "data")["sentences.json"]
     assert sorted(p.name for p in project_copy.iterdir() if p.name.startswith(".build")) == []
 
 
@@ -403,6 +411,20 @@ def test_a_preview_after_the_search_index_was_edited_by_hand_indexes_first(
     assert preview_rebuild(project_copy, 1, told) == (2, None)
     assert told == []  # not told early: the index it would have served is not whole
     assert (project_copy / "seeds").is_dir()  # a manifest never names what to copy or remove
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(site) == files(project_copy / "clean")
+
+
+def test_a_preview_after_the_data_exports_were_removed_by_hand_writes_them_first(
+    project_copy, capsys
+):
+    preview_rebuild(project_copy, 0, [])
+    site = project_copy / "build"
+    shutil.rmtree(site / "data")
+    edit_seed(project_copy)
+    told: list = []
+    assert preview_rebuild(project_copy, 1, told) == (2, None)
+    assert told == []  # not told early: there were no exports to serve meanwhile
     build(project_copy, "clean", capsys, "--no-cache")
     assert files(site) == files(project_copy / "clean")
 

@@ -18,15 +18,16 @@ from .config import ParseSettings, load_content
 from .documents import build_source
 from .entities import load_gazetteer
 from .errors import SiteError
+from .export import FOLDER as EXPORTS
 from .export import export_jobs
 from .loader import load_seeds
 from .model import SeedFile, Source
 from .pagekeys import PageKeys, TemplateFacts, template_facts
 from .render import NOT_FOUND, load_templates, render_jobs
-from .search import carry_index, index_site, refresh_index
+from .search import bundles, index_site, refresh_index
 from .timeline import verify_quotes
 from .workers import cores, in_child, run_all
-from .writer import FileData, Staging, listing
+from .writer import FileData, Staging, carry_folders, listing, refresh_folders, write_file
 
 SHARED_RENDER_MAX_MB = 160  # above this, rendering on more cores would cost another copy
 
@@ -253,8 +254,9 @@ def run_build(
     For a process that stays up between builds (`serve`): with `resident` (the same object
     for each build), the model is built in this process, so that the rules it compiles are
     kept for the next build, and so are the content it loaded and the sources it parsed; with
-    `pages_live`, the new pages go live with the last build's search index, `pages_live()`
-    is called, and only then are they indexed (the index is swapped in when ready).
+    `pages_live`, the new pages go live with the last build's data exports and search index,
+    `pages_live()` is called, and only then are the exports written and the pages indexed
+    (each folder swapped in when ready).
     """
     skip = frozenset({NOT_FOUND, SEARCH})
     # Pages get content keys from the second build into `out` on: a first build has nothing
@@ -263,6 +265,7 @@ def run_build(
     last_keys = kept_pages(cache_dir, out) if cache_dir is not None else None
     if last_keys is None and cache_dir is not None and resident is not None:
         last_keys = {}
+    exports: list[tuple[str, Callable[[], FileData]]] = []  # a resident build's, written here
     with Staging(out) as staging:
         job = functools.partial(
             _model_and_pages,
@@ -275,20 +278,33 @@ def run_build(
             strict,
             staging.write,
             functools.partial(_keep, staging, last_keys) if last_keys is not None else None,
+            exports if resident is not None else None,
             progress,
         )
         # Otherwise the model lives and dies in a process of its own, so that its memory goes
         # back to the system before the search indexer, which needs memory in proportion to
         # the site, runs.
         report = job() if resident is not None else in_child(job)
-        progress("indexing the pages for search")
-        if pages_live is not None and carry_index(out, staging.tmp):
+        # Pages go live first, with the last build's data exports and search index, when it
+        # has both; they are made again after that.
+        late = bundles(out)
+        if pages_live is not None and late and carry_folders(out, staging.tmp, [EXPORTS, *late]):
             staging.commit()
             pages_live()
+            refresh_folders(
+                out,
+                lambda fresh: _write_exports(
+                    exports, report, progress, functools.partial(write_file, fresh)
+                ),
+            )
+            progress("indexing the pages for search")
             refresh_index(out, skip)
             report.stages.lap("search index")
             report.files = listing(out)
         else:
+            if exports:
+                _write_exports(exports, report, progress, staging.write)
+            progress("indexing the pages for search")
             index_site(staging.tmp, skip)
             report.stages.lap("search index")
             report.files = staging.commit()
@@ -308,11 +324,13 @@ def _model_and_pages(
     strict: bool,
     write: Callable[[str, FileData], int],
     keep: Callable[[str, str], bool] | None,
+    exports: list[tuple[str, Callable[[], FileData]]] | None,
     progress: Callable[[str], None],
 ) -> BuildReport:
     """Build the site model and write its pages and data; what went into them. With `keep`,
     pages get content keys, and `keep(page, key)` takes a page from the last build if it was
-    made from the same key."""
+    made from the same key. With `exports`, the data exports are put there to be written
+    later, not written."""
     cache = Cache(cache_dir, resident.values if resident else None)
     facts = Cache(cache.folder_for("template-facts"), resident.facts if resident else None)
     result = build_site(seeds, content, templates, cache, progress)
@@ -334,14 +352,28 @@ def _model_and_pages(
     kept = {path for path, _ in pages if path in keys and keep and keep(path, keys[path])}
     write_output([job for job in pages if job[0] not in kept], write, "pages and assets", progress)
     result.stages.lap("render")
-    write_output(export_jobs(result.site, result.seed_texts), write, "data exports", progress)
     report = BuildReport.of(result, out)
     report.page_keys = keys
     report.kept = len(kept)
-    report.stages.lap("export")
+    if exports is None:
+        _write_exports(export_jobs(result.site, result.seed_texts), report, progress, write)
+    else:
+        exports.extend(export_jobs(result.site, result.seed_texts))
     cache.sweep()
     facts.sweep()
     return report
+
+
+def _write_exports(
+    exports: list[tuple[str, Callable[[], FileData]]],
+    report: BuildReport,
+    progress: Callable[[str], None],
+    write: Callable[[str, FileData], int],
+) -> list[str]:
+    """Write the data exports; the top folder of the site they are in."""
+    write_output(exports, write, "data exports", progress)
+    report.stages.lap("export")
+    return [EXPORTS]
 
 
 def _page_keys(result: BuildResult, facts: Cache) -> PageKeys:

@@ -32,20 +32,23 @@ def span_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+FOLDER = "data"  # of the site, holding every export
+
+
 def export_jobs(site: Site, seed_texts: dict[str, str]) -> list[tuple[str, Callable[[], FileData]]]:
     """(path, function making it) for each data export."""
     return [
-        ("data/sources.json", lambda: _dump(_sources(site))),
-        ("data/sections.json", lambda: _dump(_sections(site))),
-        ("data/timeline.json", lambda: _dump(_timeline(site))),
-        ("data/sentences.json", lambda: _dump(_sentences(site, seed_texts))),
-        ("data/entities.json", lambda: _dump(_entities(site))),
-        ("data/bibliography.json", lambda: _dump(_bibliography(site))),
-        ("data/citations.json", lambda: _dump(_citations(site))),
-        ("data/facts.json", lambda: _dump(_facts(site))),
-        ("data/figures.json", lambda: _dump(_figures(site))),
-        ("data/figures.csv", lambda: _csv(_figures(site))),
-        ("data/diplomacy.json", lambda: _dump(_diplomacy(site))),
+        (f"{FOLDER}/sources.json", lambda: _dump(_sources(site))),
+        (f"{FOLDER}/sections.json", lambda: _dump(_sections(site))),
+        (f"{FOLDER}/timeline.json", lambda: _dump(_timeline(site))),
+        (f"{FOLDER}/sentences.json", lambda: _dump(_sentences(site, seed_texts))),
+        (f"{FOLDER}/entities.json", lambda: _dump(_entities(site))),
+        (f"{FOLDER}/bibliography.json", lambda: _dump(_bibliography(site))),
+        (f"{FOLDER}/citations.json", lambda: _dump(_citations(site))),
+        (f"{FOLDER}/facts.json", lambda: _dump(_facts(site))),
+        (f"{FOLDER}/figures.json", lambda: _dump(_figures(site))),
+        (f"{FOLDER}/figures.csv", lambda: _csv(_figures(site))),
+        (f"{FOLDER}/diplomacy.json", lambda: _dump(_diplomacy(site))),
     ]
 
 

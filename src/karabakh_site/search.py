@@ -8,8 +8,8 @@ indexes in memory, so a large site is indexed in parts of at most
 search page (assets/search.js) reads `pagefind/bundles.json` and searches them
 all as one. Pagefind's ready-made interfaces are not used, so they are removed.
 
-A site that is being previewed gets its pages first: the last build's index is
-carried over (`carry_index`), and the new one is made beside the live site and
+A site that is being previewed gets its pages first, with the last build's index
+(`bundles` names its folders); the new one is made beside the live site and
 swapped in when ready (`refresh_index`).
 """
 
@@ -20,12 +20,11 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from .errors import SiteError
 from .workers import subprocess_dies_with_parent
-from .writer import swap_folder
+from .writer import refresh_folders
 
 FOLDER = "pagefind"
 MANIFEST = f"{FOLDER}/bundles.json"
@@ -80,40 +79,15 @@ def bundles(site: Path) -> list[str]:
     return [name.rstrip("/") for name in listed]
 
 
-def carry_index(site: Path, into: Path) -> bool:
-    """Link the index of the built `site` into the new site being written in `into`, to serve
-    until the new pages are indexed; False if `site` has no index."""
-    names = bundles(site)
-    if not names or not all((site / name).is_dir() for name in names):
-        return False  # none, or not whole (removed by hand): the new pages are indexed first
-    try:
-        for name in names:
-            shutil.copytree(site / name, into / name, copy_function=os.link)
-    except OSError:  # a file system without hard links: the new pages are indexed first
-        for name in names:
-            shutil.rmtree(into / name, ignore_errors=True)
-        return False
-    return True
-
-
 def refresh_index(site: Path, skip: frozenset[str] = frozenset()) -> None:
-    """Index a live site again: the new bundles are made beside it, then each is swapped in
-    for the old (atomically on Linux), so that searching never meets a half-written index."""
-    old = bundles(site)
-    # Named as the build's temporary folders are, so a killed build's is cleared up alike.
-    fresh = Path(
-        tempfile.mkdtemp(
-            prefix=f".{site.name}.tmp-{os.getpid()}-index-", dir=site.absolute().parent
-        )
-    )
-    try:
+    """Index a live site again, swapping each new bundle in for the old one, so that
+    searching never meets a half-written index."""
+
+    def make(fresh: Path) -> list[str]:
         index_site(site, skip, into=fresh)
-        for name in bundles(fresh):
-            swap_folder(fresh / name, site / name)
-        for name in set(old) - set(bundles(site)):
-            shutil.rmtree(site / name, ignore_errors=True)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
+        return bundles(fresh)
+
+    refresh_folders(site, make, stale=bundles(site))
 
 
 def parts(pages: list[tuple[str, int]], limit: int) -> list[list[str]]:

@@ -8,8 +8,8 @@ over the page; the last good site stays in place. The main process watches
 the inputs (watchfiles, and a poll in case an edit slips past it) and builds
 with the build cache, so a rebuild redoes only what the change touched; it runs
 no threads, so the build can fork its workers. It tells the server about each
-build through a pipe, as soon as the new pages are in place: the search index
-is made after that (the last one serves meanwhile). The main process builds
+build through a pipe, as soon as the new pages are in place: the data exports
+and the search index are made after that (the last ones serve meanwhile). The main process builds
 the model itself, so what the rules compile is kept from one build to the next.
 """
 

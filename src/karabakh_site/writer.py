@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import SiteError
@@ -47,16 +47,7 @@ class Staging:
 
     def write(self, rel: str, data: FileData) -> int:
         """Write one file of the site, whole or in pieces as they are made; returns its size."""
-        target = self.tmp / _safe(rel)
-        if not self.tmp.is_dir():
-            # Never made again: a worker of a killed build must not bring back the folder
-            # the next build has just removed.
-            raise SiteError("the build's temporary folder is gone", self.tmp)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as fh:
-            if isinstance(data, bytes):
-                return fh.write(data)
-            return sum(fh.write(chunk) for chunk in data)
+        return write_file(self.tmp, rel, data)
 
     def keep(self, rel: str) -> bool:
         """Take the file `rel` from the site this build replaces, as it is (a hard link, else a
@@ -91,6 +82,56 @@ class Staging:
 
     def __exit__(self, *exc) -> None:
         self.discard()
+
+
+def write_file(folder: Path, rel: str, data: FileData) -> int:
+    """Write one file into `folder` (a build's temporary folder), whole or in pieces as they
+    are made; returns its size."""
+    target = folder / _safe(rel)
+    if not folder.is_dir():
+        # Never made again: a worker of a killed build must not bring back the folder
+        # the next build has just removed.
+        raise SiteError("the build's temporary folder is gone", folder)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as fh:
+        if isinstance(data, bytes):
+            return fh.write(data)
+        return sum(fh.write(chunk) for chunk in data)
+
+
+def carry_folders(site: Path, into: Path, names: list[str]) -> bool:
+    """Link the folders `names` of the built `site` into the new site being written in
+    `into`, to serve until they are made again (`refresh_folders`); False if one is
+    missing or the file system has no hard links (then `into` holds none of them)."""
+    if not names or not all((site / name).is_dir() for name in names):
+        return False
+    try:
+        for name in names:
+            shutil.copytree(site / name, into / name, copy_function=os.link)
+    except OSError:
+        for name in names:
+            shutil.rmtree(into / name, ignore_errors=True)
+        return False
+    return True
+
+
+def refresh_folders(
+    site: Path, make: Callable[[Path], list[str]], stale: Iterable[str] = ()
+) -> None:
+    """Make folders of a live site again: `make(fresh)` writes them into a new folder beside
+    it and names them; each is then swapped in for the old (atomically on Linux), so that a
+    reader never meets a half-written one. Those of `stale` it did not make are removed."""
+    site = site.absolute()
+    # Named as the build's temporary folders are, so a killed build's is cleared up alike.
+    fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}.tmp-{os.getpid()}-late-", dir=site.parent))
+    try:
+        made = make(fresh)
+        for name in made:
+            swap_folder(fresh / name, site / name)
+        for name in set(stale) - set(made):
+            shutil.rmtree(site / name, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def listing(site: Path) -> dict[str, tuple[int, int]]:
