@@ -287,8 +287,8 @@ def run_build(
         report = job() if resident is not None else in_child(job)
         # Pages go live first, with the last build's data exports and search index, when it
         # has both; they are made again after that.
-        late = bundles(out) if pages_live is not None else []
-        if late and carry_folders(out, staging.tmp, [EXPORTS, *late]):
+        last_index = bundles(out) if pages_live is not None else []
+        if last_index and carry_folders(out, staging.tmp, [EXPORTS, *last_index]):
             staging.commit()
             pages_live()
             refresh_folders(

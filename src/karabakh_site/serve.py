@@ -9,8 +9,9 @@ the inputs (watchfiles, and a poll in case an edit slips past it) and builds
 with the build cache, so a rebuild redoes only what the change touched; it runs
 no threads, so the build can fork its workers. It tells the server about each
 build through a pipe, as soon as the new pages are in place: the data exports
-and the search index are made after that (the last ones serve meanwhile). The main process builds
-the model itself, so what the rules compile is kept from one build to the next.
+and the search index are made after that (the last ones serve meanwhile). The
+main process builds the model itself, so what the rules compile is kept from one
+build to the next.
 """
 
 from __future__ import annotations
