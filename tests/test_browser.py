@@ -155,6 +155,40 @@ def test_search_from_the_header_form(browser, base_url):
     page.close()
 
 
+def search_results(browser, base_url, query: str) -> tuple[str, list[list[str]]]:
+    """The search page's status line, and the words marked in each result."""
+    page = browser.new_page(viewport=DESKTOP)
+    problems = Problems(page)
+    page.goto(base_url + "search.html?q=" + query)
+    page.wait_for_function(
+        "() => / found for /.test(document.getElementById('search-status').textContent)"
+    )
+    status = page.inner_text("#search-status")
+    marks = page.eval_on_selector_all(
+        "#search-results li",
+        "items => items.map(li => [...li.querySelectorAll('mark')].map(m => m.textContent))",
+    )
+    assert problems.found == []
+    page.close()
+    return status, marks
+
+
+@pytest.mark.parametrize("query", ["Bishkek", "Kocharian"])
+def test_a_word_no_page_has_finds_nothing(browser, base_url, query):
+    """Pagefind answers a word its index lacks with pages holding the longest word the query
+    begins with, such as the letter "B" in the list of names; the search page drops those."""
+    assert not any(query.lower() in p.read_text("utf-8").lower() for p in SEEDS.glob("*.txt"))
+    assert search_results(browser, base_url, query) == (f"Nothing found for “{query}”.", [])
+
+
+def test_every_result_marks_a_word_that_begins_as_the_query_does(browser, base_url):
+    """ "refugees": the names' bundle has no such word, so Pagefind answers from it with the
+    letter "R" of the list of names, which is dropped; the other bundle's results stay."""
+    status, marks = search_results(browser, base_url, "refugees")
+    assert status.startswith(f"{len(marks)} pages found") and len(marks) >= 3
+    assert all(any(m.lower().startswith("refugee") for m in found) for found in marks)
+
+
 def test_nothing_scrolls_sideways_at_360px_and_the_menu_works(browser, base_url, page_types):
     context = browser.new_context(viewport=MOBILE)
     page = context.new_page()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import re
 import shutil
 import sys
@@ -204,6 +205,33 @@ def test_a_seed_edit_renders_again_only_the_pages_that_hold_its_sentences(projec
     assert "timeline.html" not in kept_pages and "index.html" not in kept_pages
 
 
+def test_a_rebuild_indexes_again_only_the_search_bundles_whose_pages_changed(project_copy, capsys):
+    """The names' pages are a bundle of the search index of their own: a seed edit that
+    leaves them as they were takes their bundle from the last build."""
+    site = project_copy / "build"
+
+    def index() -> tuple[list[str], dict[str, int]]:
+        listed = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+        inodes = {
+            p.as_posix(): p.stat().st_ino for p in site.glob("pagefind/*/**/*") if p.is_file()
+        }
+        return listed, inodes
+
+    build(project_copy, "build", capsys)
+    (top, names), inodes_before = index()
+    edit_seed(project_copy)  # a sentence that names no one
+    build(project_copy, "build", capsys)
+    (new_top, new_names), inodes_after = index()
+    assert new_top != top and new_names == names
+    taken = {p: n for p, n in inodes_after.items() if f"/{names}" in p + "/"}
+    assert taken and all(inodes_before[p] == n for p, n in taken.items())
+    build(project_copy, "clean", capsys, "--no-cache")
+    assert files(site) == files(project_copy / "clean")
+    edit_gazetteer(project_copy)  # Shusha's page changes
+    build(project_copy, "build", capsys)
+    assert index()[0][1] != names
+
+
 def test_a_page_edited_by_hand_in_the_output_is_made_again(project_copy, capsys):
     keyed_build(project_copy, capsys)
     page = project_copy / "build" / "entities" / "robert-kocharyan.html"
@@ -398,7 +426,13 @@ def test_a_preview_whose_index_fails_keeps_its_new_pages_and_shows_the_error(
 
 @pytest.mark.parametrize(
     "manifest",
-    ['["pagefind/", "pagefind-2/"]', '["../seeds/"]', "not json", '{"pagefind/": 1}'],
+    [
+        '["pagefind/", "pagefind-2/"]',
+        '["pagefind/top-0123456789abcdef/"]',
+        '["../seeds/"]',
+        "not json",
+        '{"pagefind/": 1}',
+    ],
 )
 def test_a_preview_after_the_search_index_was_edited_by_hand_indexes_first(
     project_copy, capsys, manifest

@@ -24,6 +24,7 @@ from .loader import load_seeds
 from .model import SeedFile, Source
 from .pagekeys import PageKeys, TemplateFacts, template_facts
 from .render import NOT_FOUND, load_templates, render_jobs
+from .search import FOLDER as INDEX
 from .search import bundles, index_site, refresh_index
 from .timeline import verify_quotes
 from .workers import cores, in_child, run_all
@@ -287,8 +288,11 @@ def run_build(
         report = job() if resident is not None else in_child(job)
         # Pages go live first, with the last build's data exports and search index, when it
         # has both; they are made again after that.
-        last_index = bundles(out) if pages_live is not None else []
-        if last_index and carry_folders(out, staging.tmp, [EXPORTS, *last_index]):
+        if (
+            pages_live is not None
+            and bundles(out)
+            and carry_folders(out, staging.tmp, [EXPORTS, INDEX])
+        ):
             staging.commit()
             pages_live()
             refresh_folders(
@@ -305,7 +309,7 @@ def run_build(
             if exports:
                 _write_exports(exports, report, progress, staging.write)
             progress("indexing the pages for search")
-            index_site(staging.tmp, skip)
+            index_site(staging.tmp, skip, last=out)
             report.stages.lap("search index")
             report.files = staging.commit()
     if cache_dir is not None and fingerprint:

@@ -55,13 +55,10 @@ class Staging:
         source, target = self.out / _safe(rel), self.tmp / _safe(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(source, target)
+            _link_or_copy(source, target)
         except OSError:
-            try:
-                shutil.copy2(source, target)
-            except OSError:
-                target.unlink(missing_ok=True)
-                return False
+            target.unlink(missing_ok=True)
+            return False
         return True
 
     def commit(self) -> dict[str, tuple[int, int]]:
@@ -113,6 +110,24 @@ def carry_folders(site: Path, into: Path, names: list[str]) -> bool:
             shutil.rmtree(into / name, ignore_errors=True)
         return False
     return True
+
+
+def link_tree(source: Path, target: Path) -> bool:
+    """Take the folder `source` of a built site into `target` as it is (hard links, else
+    copies); False, with nothing at `target`, if it cannot."""
+    try:
+        shutil.copytree(source, target, copy_function=_link_or_copy)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def refresh_folders(
