@@ -102,21 +102,19 @@ def carry_folders(site: Path, into: Path, names: list[str]) -> bool:
     missing or the file system has no hard links (then `into` holds none of them)."""
     if not names or not all((site / name).is_dir() for name in names):
         return False
-    try:
-        for name in names:
-            shutil.copytree(site / name, into / name, copy_function=os.link)
-    except OSError:
-        for name in names:
-            shutil.rmtree(into / name, ignore_errors=True)
-        return False
+    for n, name in enumerate(names):
+        if not link_tree(site / name, into / name, copies=False):
+            for done in names[:n]:
+                shutil.rmtree(into / done, ignore_errors=True)
+            return False
     return True
 
 
-def link_tree(source: Path, target: Path) -> bool:
-    """Take the folder `source` of a built site into `target` as it is (hard links, else
-    copies); False, with nothing at `target`, if it cannot."""
+def link_tree(source: Path, target: Path, copies: bool = True) -> bool:
+    """Take the folder `source` of a built site into `target` as it is, as hard links (else,
+    with `copies`, as copies); False, with nothing at `target`, if it cannot."""
     try:
-        shutil.copytree(source, target, copy_function=_link_or_copy)
+        shutil.copytree(source, target, copy_function=_link_or_copy if copies else os.link)
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
         return False
