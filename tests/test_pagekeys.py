@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, replace
 
@@ -11,6 +12,8 @@ import pytest
 from conftest import CONTENT, SEEDS, TEMPLATES
 from helpers import make_source
 from karabakh_site.build import build_site
+from karabakh_site.dates import DateMention, Day
+from karabakh_site.model import Sentence
 from karabakh_site.pagekeys import (
     HELPER_READS,
     Digests,
@@ -54,16 +57,29 @@ def test_equal_values_have_equal_digests_and_any_difference_shows():
     assert len(found) == len(others) + 1
 
 
-def test_a_sentence_is_digested_by_its_analysis_key_and_names_its_seed():
+def test_a_sentence_is_digested_by_value_and_names_its_seed():
+    """Not by its source's key: an edit elsewhere in the source leaves its digest as it was."""
     source = make_source("The war began in 1988. It ended in 1994.", name="a.txt")
+    edited = make_source("The war began in 1988. It ended in 1994. Talks went on.", name="a.txt")
     first, second = source.body
-    digests = Digests({"a.txt": "key-1"})
-    digest, seeds = digests.of((first, Leaf("x", 1)))
+    digest, seeds = Digests({"a.txt": "key-1"}).of((first, Leaf("x", 1)))
     assert seeds == {"a.txt"}
-    assert digest != digests.of((second, Leaf("x", 1)))[0]
-    assert Digests({"a.txt": "key-2"}).of((first, Leaf("x", 1)))[0] != digest
+    assert Digests({"a.txt": "key-2"}).of((edited.body[0], Leaf("x", 1))) == (digest, seeds)
+    assert Digests({}).of((second, Leaf("x", 1)))[0] != digest
+    assert Digests({}).of((replace(first, text="The war began."), Leaf("x", 1)))[0] != digest
+    # The repr is the value: every field of a sentence, and of its dates, is in it.
+    kinds, seen = [Sentence], set()
+    while kinds:
+        kind = kinds.pop()
+        seen.add(kind)
+        for f in dataclasses.fields(kind):
+            assert f.repr, f"{kind.__name__}.{f.name}"
+            kinds += [k for k in (DateMention, Day) if k.__name__ in str(f.type) and k not in seen]
+    assert seen == {Sentence, DateMention, Day}
+    # A whole source is digested by the key it was parsed under.
+    assert Digests({"a.txt": "key-1"}).of(source) != Digests({"a.txt": "key-2"}).of(source)
     with pytest.raises(Undigestable):
-        Digests({}).of(first)  # a sentence of a source this build did not parse
+        Digests({}).of(source)  # a source this build did not parse
 
 
 def test_a_value_of_an_unknown_kind_cannot_be_digested():

@@ -159,6 +159,25 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
+class SourceCard:
+    """What a citation, or a page's printed list of the sources it cites, shows of a source:
+    all that pages other than its own read of it, so that they follow its edits only here."""
+
+    number: int
+    path: str
+    file: str
+    title: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+
+
+def source_card(page: SourcePage) -> SourceCard:
+    s = page.source
+    return SourceCard(page.number, page.path, s.file, s.title, s.publisher, s.date, s.url)
+
+
+@dataclass(frozen=True)
 class EntityPage:
     entity: Entity
     path: str

@@ -5,9 +5,10 @@ A page whose key equals the one recorded with the last build is not rendered aga
 is taken from that build. The key must change whenever the page's bytes could:
 
 - The parts of the model a page is given are digested by value (`Digests`), each object once
-  per build. A source, and each of its sentences, is digested by the cache key of its
-  analysis (the seed's bytes, its sidecar, the parse settings, the rules and the code), which
-  determines it.
+  per build, and a sentence by its repr wherever it is: an edit to a source changes the keys
+  of the pages that show what it changed, not of every page that shows one of its sentences.
+  A whole source, given to its own page, is digested by the cache key of its analysis (the
+  seed's bytes, its sidecar, the parse settings, the rules and the code), which determines it.
 - The templates are read for what they take from the site model (`TemplateReads`): a page
   whose templates pass `site` on whole, index it, or include a template by a computed name,
   gets no key and is always rendered.
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from jinja2 import meta, nodes
 
+from .assemble import source_card
 from .model import Sentence, Source
 
 if TYPE_CHECKING:
@@ -36,8 +38,8 @@ if TYPE_CHECKING:
 # What each helper function given to the templates reads beyond its arguments (besides the
 # site settings, which every key covers):
 # - "entities": the page, name and type of every entity (names in a sentence link to them);
-# - "sources": the pages of the sources whose sentences the page holds (citations show their
-#   numbers and titles);
+# - "sources": what citations show of the sources whose sentences the page holds (their
+#   `SourceCard`: number, page, title, publisher, date, address);
 # - "landings": where the narrative shows each sentence of those sources, and section titles.
 HELPER_READS: dict[str, frozenset[str]] = {
     "url": frozenset(),
@@ -98,7 +100,7 @@ class Digests:
             for item in value:  # the commonest items are handled here, without a call
                 if type(item) is Sentence:
                     seeds.add(item.seed)
-                    digest.update(f"{self._source_key(item.seed)}{item.id!r}".encode())
+                    digest.update(repr(item).encode())
                     continue
                 known = objects.get(id(item))
                 if known is not None and known[0] is item:
@@ -113,8 +115,10 @@ class Digests:
                 self._feed(digest, k, seeds)
                 self._feed(digest, v, seeds)
         elif kind is Sentence:
+            # Its repr (the dataclass's own) writes out every field, the dates' too. Not kept:
+            # sentences are many, and each is on few pages.
             seeds.add(value.seed)
-            digest.update(f"{self._source_key(value.seed)}{value.id!r}".encode())
+            digest.update(repr(value).encode())
         elif kind is Source:
             seeds.add(value.file)
             digest.update(b"source:" + self._source_key(value.file).encode())
@@ -348,7 +352,7 @@ class PageKeys:
                     (p.entity.id, p.entity.name, p.entity.type, p.path) for p in site.entities
                 ]
             elif table == "sources":
-                value = self._source_page[seed]
+                value = source_card(self._source_page[seed])
             else:
                 source = self._source_page[seed].source
                 value = [self._landing(s.seed, s.id) for s in source.sentences]

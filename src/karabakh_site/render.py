@@ -36,7 +36,9 @@ from .assemble import (
     Paragraph,
     SectionPage,
     Site,
+    SourceCard,
     SourcePage,
+    source_card,
 )
 from .charts import Bar, RangeRow, bar_chart, range_chart
 from .dates import MONTH_NAMES
@@ -208,9 +210,9 @@ class Citations:
         self.numbers.update(numbers)
         return Markup(html)
 
-    def sources(self) -> list[SourcePage]:
+    def sources(self) -> list[SourceCard]:
         """The sources cited so far on this page, in number order."""
-        return [p for p in self.pages if p.number in self.numbers]
+        return [source_card(p) for p in self.pages if p.number in self.numbers]
 
 
 class Links:
@@ -228,12 +230,12 @@ class Links:
             for page in site.entities
         }
         self.cite_tags = {
-            page.source.file: (
-                page.number,
-                f'<a class="cite" href="{esc(_relative_path(folder, page.path))}#',
-                f'" title="Source {page.number}: {esc(page.source.title)}">[{page.number}]</a>',
+            card.file: (
+                card.number,
+                f'<a class="cite" href="{esc(_relative_path(folder, card.path))}#',
+                f'" title="Source {card.number}: {esc(card.title)}">[{card.number}]</a>',
             )
-            for page in site.sources
+            for card in map(source_card, site.sources)
         }
 
     def text(
@@ -317,7 +319,7 @@ class Renderer:
             SOURCES_INDEX,
             lambda: self.page("sources.html", SOURCES_INDEX, "Sources", sources=site.sources),
         )
-        source_by_id = {p.source.id: p for p in site.sources}
+        card_of = {p.source.id: source_card(p) for p in site.sources}
         for source_page in site.sources:
             self._keyed(
                 add,
@@ -325,7 +327,7 @@ class Renderer:
                 source_page.path,
                 source_page.source.title,
                 page=source_page,
-                repeats=[source_by_id[id] for id in source_page.duplicates],
+                repeats=[card_of[id] for id in source_page.duplicates],
             )
         for entity_page in site.entities:
             self._keyed(
