@@ -128,21 +128,16 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
         shutil.copy2(source, target)
 
 
-def refresh_folders(
-    site: Path, make: Callable[[Path], list[str]], stale: Iterable[str] = ()
-) -> None:
+def refresh_folders(site: Path, make: Callable[[Path], list[str]]) -> None:
     """Make folders of a live site again: `make(fresh)` writes them into a new folder beside
     it and names them; each is then swapped in for the old (atomically on Linux), so that a
-    reader never meets a half-written one. Those of `stale` it did not make are removed."""
+    reader never meets a half-written one."""
     site = site.absolute()
     # Named as the build's temporary folders are, so a killed build's is cleared up alike.
     fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}.tmp-{os.getpid()}-late-", dir=site.parent))
     try:
-        made = make(fresh)
-        for name in made:
+        for name in make(fresh):
             swap_folder(fresh / name, site / name)
-        for name in set(stale) - set(made):
-            shutil.rmtree(site / name, ignore_errors=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 
