@@ -88,10 +88,5 @@ def read_seed(path: Path, meta: SourceMeta) -> SeedFile:
     )
 
 
-def seed_digest(path: Path) -> str:
-    """SHA-256 of a seed file's bytes (used by the checker to spot edited seeds)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def is_within(path: Path, root: Path) -> bool:
     return os.path.commonpath([path.resolve(), root.resolve()]) == str(root.resolve())
