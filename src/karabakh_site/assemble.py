@@ -143,6 +143,15 @@ class WorkView:
     sentences: tuple[Sentence, ...]
     cited_by: tuple[tuple[str, int], ...] = ()  # (seed, footnote number)
 
+    @property
+    def text(self) -> str:
+        """The entry as the bibliography gives it."""
+        return " ".join([s.text for s in self.sentences])
+
+    @property
+    def sentence_ids(self) -> str:
+        return " ".join([s.id for s in self.sentences])
+
 
 @dataclass(frozen=True)
 class SourcePage:

@@ -44,13 +44,13 @@ if TYPE_CHECKING:
 HELPER_READS: dict[str, frozenset[str]] = {
     "url": frozenset(),
     "source_text": frozenset(),
-    "narrative_sentence": frozenset({"entities", "sources"}),
     "paragraph": frozenset({"entities", "sources"}),
+    "mentions": frozenset({"entities", "sources"}),
     "event_text": frozenset({"entities"}),
     "quoted": frozenset({"entities"}),
     "cites": frozenset({"sources"}),
     "cited_sources": frozenset({"sources"}),
-    "source_sentence": frozenset({"landings"}),
+    "source_sentences": frozenset({"landings"}),
 }
 _ALWAYS = frozenset({"here", "title", "settings"})  # what the page's address, links and
 # passages in other scripts depend on, whether or not a template names them

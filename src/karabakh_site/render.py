@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import posixpath
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -166,6 +167,9 @@ def span_of(views) -> str:
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
+_TO_ESCAPE = re.compile("[&<>\"']")
+
+
 def esc(text: str) -> str:
     """HTML-escaped text, as Jinja's autoescape does it, as a plain string (no Markup object
     made: this runs for every piece of source text on every page)."""
@@ -183,16 +187,27 @@ def inline(
 ) -> Markup:
     """Source text escaped, with markup wrapped around non-overlapping (start, end) spans, and
     passages in another script marked with their language."""
-    mark = languages.mark if languages is not None else str
+    plain = languages is None or text.isascii()
+    if plain and not _TO_ESCAPE.search(text):  # most sentences: their slices are their HTML
+        if not spans:
+            return Markup(text)
+        out = []
+        pos = 0
+        for start, end, before, after in sorted(spans):
+            out += (text[pos:start], before, text[start:end], after)
+            pos = end
+        out.append(text[pos:])
+        return Markup("".join(out))
+    piece = esc if plain else lambda s: languages.mark(esc(s))  # type: ignore[union-attr]
     if not spans:
-        return Markup(mark(esc(text)))
+        return Markup(piece(text))
     out = []
     pos = 0
     for start, end, before, after in sorted(spans):
-        out.append(mark(esc(text[pos:start])))
-        out.append(before + mark(esc(text[start:end])) + after)
+        out.append(piece(text[pos:start]))
+        out.append(before + piece(text[start:end]) + after)
         pos = end
-    out.append(mark(esc(text[pos:])))
+    out.append(piece(text[pos:]))
     return Markup("".join(out))
 
 
@@ -263,6 +278,9 @@ class Links:
 
     def cites(self, sentences: Sequence[Sentence]) -> tuple[str, list[int]]:
         """The `<sup>` of citation links for these source sentences, and their source numbers."""
+        if len(sentences) == 1:  # most sentences: one source has them
+            number, before, after = self.cite_tags[sentences[0].seed]
+            return f'<sup class="c">{before}{esc(sentences[0].id)}{after}</sup>', [number]
         tags = sorted(((self.cite_tags[o.seed], o.id) for o in sentences), key=_source_number)
         links = "".join(f"{before}{esc(id)}{after}" for (_, before, after), id in tags)
         return f'<sup class="c">{links}</sup>', [n for (n, _, _), _ in tags]
@@ -486,13 +504,13 @@ class Renderer:
             "here": here,
             "url": url,
             "nav": self.nav,
-            "narrative_sentence": narrative_sentence,
             "paragraph": self._paragraph_for(narrative_sentence),
+            "mentions": self._mentions_for(narrative_sentence, url),
             "event_text": self._event_text_for(links, own),
             "quoted": self._quoted_for(links, own),
             "cites": cites,
             "cited_sources": cites.sources,
-            "source_sentence": self._source_sentence_for(here),
+            "source_sentences": self._source_sentences_for(here),
             "source_text": self._source_text,
             "section_title": self.section_title,
             "source_pages": self.source_page,
@@ -558,6 +576,28 @@ class Renderer:
 
         return render
 
+    def _mentions_for(
+        self,
+        sentence: Callable[[NarrativeSentence, set[str | None] | None], Markup],
+        url: Callable[[str], str],
+    ) -> Callable[[Sequence[NarrativeSentence]], Markup]:
+        """A list's items: each sentence, its names linked, and a link to where the narrative
+        shows it. Made here, not in a template loop, as a page of a name often lists
+        thousands."""
+
+        def render(sentences: Sequence[NarrativeSentence]) -> Markup:
+            return Markup(
+                "".join(
+                    [
+                        f'  <li>{sentence(ns, None)} <a class="in-text" href="{esc(url(ns.url))}"'
+                        ' title="In the narrative" aria-label="In the narrative">↗</a></li>\n'
+                        for ns in sentences
+                    ]
+                )
+            )
+
+        return render
+
     def _quoted_for(
         self, links: Links, own: str | None
     ) -> Callable[[NarrativeSentence, int, int], Markup]:
@@ -577,8 +617,14 @@ class Renderer:
 
         return render
 
-    def _source_sentence_for(self, here: str) -> Callable[[Sentence], Markup]:
-        def render(sentence: Sentence) -> Markup:
+    def _source_sentences_for(self, here: str) -> Callable[[Sequence[Sentence]], Markup]:
+        """Sentences of a source as its page shows them, one after another: each with its
+        anchor, and a link to where the narrative shows it or the reason it does not."""
+
+        def render(sentences: Sequence[Sentence]) -> Markup:
+            return Markup(" ".join([sentence_html(sentence) for sentence in sentences]))
+
+        def sentence_html(sentence: Sentence) -> str:
             used = ""
             shown = self.site.narrative.get((sentence.seed, sentence.id))
             if shown is not None:
@@ -596,7 +642,7 @@ class Renderer:
                     f' <span class="excluded" title="Not shown in the narrative: '
                     f'{esc(reason)}">∅</span>'
                 )
-            return Markup(
+            return (
                 f'<span class="s {sentence.role}" id="{esc(sentence.id)}">'
                 f'<span class="t">{inline(sentence.text, [], self.languages)}</span>'
                 f"{_flags(sentence.markers)}"
@@ -792,6 +838,8 @@ def _initial(name: str) -> str:
 
 
 def _flags(markers: tuple[str, ...]) -> str:
+    if not markers:
+        return ""
     return "".join(
         f' <span class="flag" title="The source flags this sentence">{esc(m)}</span>'
         for m in markers
