@@ -69,6 +69,7 @@ class Row:
     name: str
     samples: list[Sample] = field(default_factory=list)
     pages: int = 0
+    html_bytes: int = 0  # of the .html files the last run wrote
     sources: int = 0
     note: str = ""
 
@@ -102,6 +103,7 @@ class Row:
             "wall_s": round(self.wall, 4),
             "peak_mb": round(self.peak_mb, 1),
             "pages": self.pages,
+            "html_mb": round(self.html_bytes / 1e6, 1),
             "sources": self.sources,
             "pages_per_s": round(self.pages / self.wall, 1) if self.pages else None,
             "render_s": round(self.render_s, 4) if self.render_s is not None else None,
@@ -192,8 +194,10 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def count_html(folder: Path) -> int:
-    return sum(1 for _ in folder.rglob("*.html"))
+def html_output(folder: Path) -> tuple[int, int]:
+    """How many .html files `folder` holds, and their bytes."""
+    sizes = [path.stat().st_size for path in folder.rglob("*.html")]
+    return len(sizes), sum(sizes)
 
 
 # ----------------------------------------------------------------------------- our builds
@@ -224,7 +228,7 @@ def cold_builds(
         i = len(row.samples)
         workdir = prepare(tmp / f"{slug(name)}-{i}", seeds)
         plan.record(row, our_build(workdir))
-        row.pages = count_html(workdir / "site")
+        row.pages, row.html_bytes = html_output(workdir / "site")
         if i == 0 and keep_first is not None:
             shutil.move(workdir / "site", keep_first)
         shutil.rmtree(workdir)
@@ -250,7 +254,7 @@ def rebuilds(seeds: Path, tmp: Path, plan: Plan) -> list[Row]:
             elif target is not None:
                 append(target, f"{{# benchmark edit {i} #}}\n")
             plan.record(row, our_build(workdir))
-        row.pages = count_html(workdir / "site")
+        row.pages, row.html_bytes = html_output(workdir / "site")
         rows.append(row)
     rows[1].note = f"a sentence appended to {EDIT_SEED}"
     rows[2].note = f"a Jinja comment appended to templates/{EDIT_TEMPLATE}"
@@ -301,7 +305,7 @@ def preview_edits(seeds: Path, tmp: Path, plan: Plan) -> Row:
                 if not built.acquire(timeout=120):
                     raise CommandFailed("the preview's build did not finish")
                 plan.record(row, Sample(wall=wall, peak_mb=sampler.peak / 2**20))
-        row.pages = count_html(workdir / "site")
+        row.pages, row.html_bytes = html_output(workdir / "site")
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -498,7 +502,7 @@ def hugo_builds(site: Path, binary: Path, tmp: Path, plan: Plan, markdown_pages:
         cmd = [str(binary), "--quiet", "--source", str(site), "--destination", str(out)]
         cmd += ["--cacheDir", str(cache), "--noBuildLock"]
         plan.record(row, measure(cmd, site, env))
-        row.pages = count_html(out)
+        row.pages, row.html_bytes = html_output(out)
         shutil.rmtree(out)
         shutil.rmtree(cache, ignore_errors=True)
     row.note = f"{markdown_pages} Markdown pages; minimal layout, no theme"
@@ -513,7 +517,7 @@ def mkdocs_builds(project: Path, tmp: Path, plan: Plan, markdown_pages: int) -> 
         cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)]
         cmd += ["--config-file", str(project / "mkdocs.yml")]
         plan.record(row, measure(cmd, project))
-        row.pages = count_html(out)
+        row.pages, row.html_bytes = html_output(out)
         shutil.rmtree(out)
     row.note = f"{markdown_pages} Markdown pages; default theme and plugins (search)"
     return row
@@ -586,14 +590,17 @@ def print_report(info: dict, rows: list[Row], extra: dict, targets: list[Target]
     )
     budget = f", fewer where {info['budget_s']:.0f} s were spent" if info["budget_s"] else ""
     print(f"medians of {info['runs']} runs{budget}; wall time includes interpreter start\n")
-    header = f"{'':38} {'runs':>4} {'wall s':>8} {'peak MB':>8} {'pages':>6} {'pages/s':>8}  note"
+    header = (
+        f"{'':38} {'runs':>4} {'wall s':>8} {'peak MB':>8} {'pages':>6} {'pages/s':>8} "
+        f"{'HTML MB':>8}  note"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         rate = f"{row.pages / row.wall:8.1f}" if row.pages else f"{'':8}"
         print(
             f"{row.name:38} {len(row.samples):4d} {row.wall:8.3f} {row.peak_mb:8.1f} "
-            f"{row.pages:6d} {rate}  {row.note}"
+            f"{row.pages:6d} {rate} {row.html_bytes / 1e6:8.1f}  {row.note}"
         )
     if extra.get("export_s") is not None:
         print(f"\nthe largest corpus's data exports (JSON, CSV): {extra['export_s']:.2f} s")
@@ -612,7 +619,8 @@ def print_report(info: dict, rows: list[Row], extra: dict, targets: list[Target]
                 f"rendering the same {extra['markdown_pages']} pages: ours/{tool} = "
                 f"{extra[key]:.2f} (our pages {extra[key] * other:.2f} s, "
                 f"{tool}'s whole build {other:.2f} s); whole builds, parsing and data "
-                f"exports included: {extra[key + '_whole']:.2f}"
+                f"exports included: {extra[key + '_whole']:.2f}; per MB of HTML written: "
+                f"{extra[key + '_per_mb']:.2f}"
             )
     print(f"\n{'target':46} {'limit':>12} {'measured':>12}  result")
     print("-" * 80)
@@ -784,6 +792,7 @@ def run_all(tmp: Path, plan: Plan, scales: list[int], hugo: Path | None) -> tupl
         rows.append(row)
         extra["ours_over_hugo"] = ours.render_s / row.wall
         extra["ours_over_hugo_whole"] = ours.wall / row.wall
+        extra["ours_over_hugo_per_mb"] = extra["ours_over_hugo"] * row.html_bytes / ours.html_bytes
     if util.find_spec("mkdocs") is None:
         progress("MkDocs not installed (pip install -r bench/requirements.txt): skipped")
     else:
@@ -792,6 +801,9 @@ def run_all(tmp: Path, plan: Plan, scales: list[int], hugo: Path | None) -> tupl
         rows.append(row)
         extra["ours_over_mkdocs"] = ours.render_s / row.wall
         extra["ours_over_mkdocs_whole"] = ours.wall / row.wall
+        extra["ours_over_mkdocs_per_mb"] = (
+            extra["ours_over_mkdocs"] * row.html_bytes / ours.html_bytes
+        )
     return rows, extra
 
 
