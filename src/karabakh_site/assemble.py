@@ -7,7 +7,7 @@ key facts tied to the sentences that support them. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from . import entities
@@ -470,7 +470,7 @@ def _blocks(
         if i == len(paragraphs) or titles[i] != titles[i - 1]:
             runs.append((start, i))
             start = i
-    repeated = {t for t in titles if sum(1 for a, _ in runs if titles[a] == t) > 1}
+    repeated = {t for t, n in Counter(titles[a] for a, _ in runs).items() if n > 1}
     blocks: list[Block] = []
     used: set[str] = set()
     for a, b in runs:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -141,6 +143,37 @@ def build_site(
 ) -> BuildResult:
     """Everything but writing: the site model, from the inputs, and the compiled templates.
     `progress` is told what each long stage is about to do."""
+    with _collector_paused():
+        return _build_site(seeds, content, templates, cache, progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the model is built. Parsing, loading from the cache
+    and assembling make millions of objects that all live until the pages are made, and
+    almost no cycles; each full pass of the collector walks all of them to free next to
+    nothing. At 100× the seeds that was about ten passes of up to 0.5 s each, for 17,000
+    objects in cycles (compiled templates, mostly), which a later pass frees."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was made goes to the oldest generation unwalked (freezing and thawing moves
+        # it there); otherwise the first collection after this would walk all of it.
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _build_site(
+    seeds: Path,
+    content: Path,
+    templates: Path,
+    cache: Cache | None,
+    progress: Callable[[str], None],
+) -> BuildResult:
     cache = cache or Cache(None)
     stages = Stages()
     config, gazetteer = cache.kept(
@@ -338,34 +371,42 @@ def _model_and_pages(
     cache = Cache(cache_dir, resident.values if resident else None)
     facts = Cache(cache.folder_for("template-facts"), resident.facts if resident else None)
     result = build_site(seeds, content, templates, cache, progress)
-    # Planning the pages may add warnings (a maintainer's page linking to a page this build
-    # does not have), so it comes before the strict check. The keys' digests are dropped
-    # once the pages are planned.
-    pages, keys = render_jobs(
-        result.site,
-        result.templates,
-        templates,
-        _page_keys(result, facts) if keep is not None else None,
-    )
-    if strict and result.site.warnings:
-        raise SiteError(
-            f"{len(result.site.warnings)} warning(s) and --strict:\n  "
-            + "\n  ".join(result.site.warnings)
+    # The model lives until its pages and data are made, so the collector need not walk it
+    # meanwhile (a full pass takes 0.5 s at 100× the seeds); it walks it again after.
+    gc.freeze()
+    try:
+        # Planning the pages may add warnings (a maintainer's page linking to a page this build
+        # does not have), so it comes before the strict check. The keys' digests are dropped
+        # once the pages are planned.
+        pages, keys = render_jobs(
+            result.site,
+            result.templates,
+            templates,
+            _page_keys(result, facts) if keep is not None else None,
         )
-    result.stages.lap("plan pages")
-    kept = {path for path, _ in pages if path in keys and keep and keep(path, keys[path])}
-    write_output([job for job in pages if job[0] not in kept], write, "pages and assets", progress)
-    result.stages.lap("render")
-    report = BuildReport.of(result, out)
-    report.page_keys = keys
-    report.kept = len(kept)
-    if exports is None:
-        _write_exports(export_jobs(result.site, result.seed_texts), report, progress, write)
-    else:
-        exports.extend(export_jobs(result.site, result.seed_texts))
-    cache.sweep()
-    facts.sweep()
-    return report
+        if strict and result.site.warnings:
+            raise SiteError(
+                f"{len(result.site.warnings)} warning(s) and --strict:\n  "
+                + "\n  ".join(result.site.warnings)
+            )
+        result.stages.lap("plan pages")
+        kept = {path for path, _ in pages if path in keys and keep and keep(path, keys[path])}
+        write_output(
+            [job for job in pages if job[0] not in kept], write, "pages and assets", progress
+        )
+        result.stages.lap("render")
+        report = BuildReport.of(result, out)
+        report.page_keys = keys
+        report.kept = len(kept)
+        if exports is None:
+            _write_exports(export_jobs(result.site, result.seed_texts), report, progress, write)
+        else:
+            exports.extend(export_jobs(result.site, result.seed_texts))
+        cache.sweep()
+        facts.sweep()
+        return report
+    finally:
+        gc.unfreeze()
 
 
 def _write_exports(
