@@ -134,19 +134,6 @@ def _quiet(message: str) -> None:
     pass
 
 
-def build_site(
-    seeds: Path,
-    content: Path,
-    templates: Path,
-    cache: Cache | None = None,
-    progress: Callable[[str], None] = _quiet,
-) -> BuildResult:
-    """Everything but writing: the site model, from the inputs, and the compiled templates.
-    `progress` is told what each long stage is about to do."""
-    with _collector_paused():
-        return _build_site(seeds, content, templates, cache, progress)
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while the model is built. Parsing, loading from the cache
@@ -167,13 +154,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build_site(
+@_collector_paused()
+def build_site(
     seeds: Path,
     content: Path,
     templates: Path,
-    cache: Cache | None,
-    progress: Callable[[str], None],
+    cache: Cache | None = None,
+    progress: Callable[[str], None] = _quiet,
 ) -> BuildResult:
+    """Everything but writing: the site model, from the inputs, and the compiled templates.
+    `progress` is told what each long stage is about to do."""
     cache = cache or Cache(None)
     stages = Stages()
     config, gazetteer = cache.kept(
