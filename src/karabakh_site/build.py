@@ -140,7 +140,7 @@ def _collector_paused() -> Iterator[None]:
     and assembling make millions of objects that all live until the pages are made, and
     almost no cycles; each full pass of the collector walks all of them to free next to
     nothing. At 100× the seeds that was about ten passes of up to 0.5 s each, for 17,000
-    objects in cycles (compiled templates, mostly), which a later pass frees."""
+    objects in cycles (PyYAML's nodes, from reading content/), which a later pass frees."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
