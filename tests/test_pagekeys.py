@@ -13,7 +13,7 @@ from conftest import CONTENT, SEEDS, TEMPLATES
 from helpers import make_source
 from karabakh_site.build import build_site
 from karabakh_site.dates import DateMention, Day
-from karabakh_site.model import Sentence
+from karabakh_site.model import Sentence, Source
 from karabakh_site.pagekeys import (
     HELPER_READS,
     Digests,
@@ -80,6 +80,48 @@ def test_a_sentence_is_digested_by_value_and_names_its_seed():
     assert Digests({"a.txt": "key-1"}).of(source) != Digests({"a.txt": "key-2"}).of(source)
     with pytest.raises(Undigestable):
         Digests({}).of(source)  # a source this build did not parse
+
+
+@dataclass(frozen=True)
+class OwnPage:
+    source: Source
+    sentences: tuple[Sentence, ...]
+
+
+def test_on_the_page_of_its_source_a_sentence_is_digested_by_its_place(monkeypatch):
+    """The page's digest changes with its source's key anyway, which determines the source's
+    sentences; so they are not written out there. Anywhere else, and for a sentence of
+    another source or a copy made after parsing, the sentence is digested by value."""
+    source = make_source("The war began in 1988. It ended in 1994.", name="a.txt")
+    other = make_source("Talks began in 1992.", name="b.txt")
+    first, second = source.body
+    keys = {"a.txt": "key-1", "b.txt": "key-b"}
+    by_value = {
+        value: Digests(keys, [source, other]).of(value)
+        for value in [(first, Leaf("x", 1)), OwnPage(other, (first,))]
+    }
+    assert by_value[(first, Leaf("x", 1))] == Digests(keys).of((first, Leaf("x", 1)))
+
+    def no_repr(sentence: Sentence) -> str:
+        raise AssertionError(f"{sentence.id} written out on its own source's page")
+
+    monkeypatch.setattr(Sentence, "__repr__", no_repr)
+    page = OwnPage(source, (first, second))
+    digest, seeds = Digests(keys, [source, other]).of(page)
+    assert seeds == {"a.txt"}
+    assert Digests({**keys, "a.txt": "key-2"}, [source, other]).of(page)[0] != digest
+    assert Digests(keys, [source, other]).of(OwnPage(source, (second, first)))[0] != digest
+    with pytest.raises(AssertionError, match="written out"):  # elsewhere, by value
+        Digests(keys, [source, other]).of((first, Leaf("x", 1)))
+    with pytest.raises(AssertionError, match="written out"):  # a copy
+        Digests(keys, [source, other]).of(OwnPage(source, (replace(first, text="The war."),)))
+    with pytest.raises(AssertionError, match="written out"):  # another source's sentence
+        Digests(keys, [source, other]).of(OwnPage(source, (other.body[0],)))
+    monkeypatch.undo()
+    assert (
+        Digests(keys, [source, other]).of(OwnPage(other, (first,)))
+        == by_value[OwnPage(other, (first,))]
+    )
 
 
 def test_a_value_of_an_unknown_kind_cannot_be_digested():

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,8 +68,12 @@ class Digests:
     value holds. What is fed to a digest is self-delimiting, so different values never feed
     the same bytes."""
 
-    def __init__(self, source_keys: Mapping[str, str]):
+    def __init__(self, source_keys: Mapping[str, str], sources: Iterable[Source] = ()):
+        """`sources`: this build's parsed sources, whose sentences a source's page may
+        digest by their place in it (`_sentence`)."""
         self.source_keys = source_keys  # seed file name → the key it was parsed under
+        self._parsed = {s.file: s.sentences for s in sources}  # seed → its parsed sentences
+        self._holder: str | None = None  # the seed of the source the object being fed holds
         # id → (the object, so that its id stays its own; its digest; its seeds)
         self._objects: dict[int, tuple[object, bytes, frozenset[str]]] = {}
         self._values: dict[int, tuple[object, bytes, frozenset[str]]] = {}
@@ -100,7 +104,7 @@ class Digests:
             for item in value:  # the commonest items are handled here, without a call
                 if type(item) is Sentence:
                     seeds.add(item.seed)
-                    digest.update(repr(item).encode())
+                    digest.update(self._sentence(item))
                     continue
                 known = objects.get(id(item))
                 if known is not None and known[0] is item:
@@ -115,10 +119,8 @@ class Digests:
                 self._feed(digest, k, seeds)
                 self._feed(digest, v, seeds)
         elif kind is Sentence:
-            # Its repr (the dataclass's own) writes out every field, the dates' too. Not kept:
-            # sentences are many, and each is on few pages.
             seeds.add(value.seed)
-            digest.update(repr(value).encode())
+            digest.update(self._sentence(value))
         elif kind is Source:
             seeds.add(value.file)
             digest.update(b"source:" + self._source_key(value.file).encode())
@@ -129,6 +131,18 @@ class Digests:
                 seeds.update(held)
         else:
             raise Undigestable(f"cannot digest a {kind.__qualname__}")
+
+    def _sentence(self, sentence: Sentence) -> bytes:
+        """What is fed for a sentence: its repr (the dataclass's own, which writes out every
+        field, the dates' too). Within an object that holds the sentence's source (a source's
+        page), which changes with any edit of that source anyway: the key the source was
+        parsed under and the sentence's place in it, which determine it."""
+        if self._holder == sentence.seed:
+            parsed = self._parsed.get(sentence.seed, ())
+            i = sentence.index
+            if i < len(parsed) and parsed[i] is sentence:  # not a copy made after parsing
+                return b"#%s:%d," % (self._source_key(sentence.seed).encode(), i)
+        return repr(sentence).encode()
 
     def _source_key(self, seed: str) -> str:
         try:
@@ -147,15 +161,22 @@ class Digests:
         if names is None:
             names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
         values = [getattr(value, name) for name in names]
-        if _PLAIN.issuperset(map(type, values)):
+        kinds = set(map(type, values))
+        if _PLAIN.issuperset(kinds):
             return f"{kind.__qualname__}{values!r}".encode(), _NO_SEEDS
         # The plain fields in one repr, `...` standing for each of the others, fed after it.
         plain = [v if type(v) in _PLAIN else ... for v in values]
         digest = hashlib.blake2b(f"{kind.__qualname__}{plain!r}".encode(), digest_size=16)
         seeds: set[str] = set()
-        for item in values:
-            if type(item) not in _PLAIN:
-                self._feed(digest, item, seeds)
+        holder = self._holder
+        if Source in kinds:  # a source's page: its sentences are fed by their place in it
+            self._holder = next(v.file for v in values if type(v) is Source)
+        try:
+            for item in values:
+                if type(item) not in _PLAIN:
+                    self._feed(digest, item, seeds)
+        finally:
+            self._holder = holder
         held = frozenset(seeds)
         result = b"@" + digest.digest(), self._sets.setdefault(held, held)  # one copy of each
         self._objects[id(value)] = (value, *result)
@@ -289,7 +310,7 @@ class PageKeys:
         self.env = env
         self.base = base.encode()
         self.known = known or functools.partial(template_facts, env)
-        self.digests = Digests(source_keys)
+        self.digests = Digests(source_keys, [page.source for page in site.sources])
         self._reads: dict[str, TemplateReads | None] = {}
         self._source_page = {page.source.file: page for page in site.sources}
         self._tables: dict[tuple[str, str], bytes] = {}
