@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from karabakh_site import search
 from karabakh_site.build import run_build
 from karabakh_site.config import load_content
 from karabakh_site.errors import SiteError
@@ -100,16 +101,19 @@ def indexed_pages(bundle: Path) -> int:
 
 def test_search_index_covers_every_content_page(built_site):
     bundles = json.loads((built_site / "pagefind" / "bundles.json").read_text())
-    # The names (a folder with many pages) are a bundle of their own, after the other pages.
+    # The names (a folder with many pages) have bundles of their own, one for each
+    # OWN_BUNDLE_PAGES of them, after the other pages.
+    shares = len(list((built_site / "entities").glob("*.html"))) // search.OWN_BUNDLE_PAGES
+    assert shares > 1
     assert [re.sub("-[0-9a-f]{16}/$", "", b) for b in bundles] == [
         "pagefind/top",
-        "pagefind/entities",
+        *[f"pagefind/entities-{share}" for share in range(shares)],
     ]
     pages = [p for p in built_site.rglob("*.html") if "pagefind" not in p.parts]
     indexed = [p for p in pages if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     assert {p.name for p in pages} - {p.name for p in indexed} == {"404.html", "search.html"}
     names = [p for p in indexed if p.parent.name == "entities"]
-    assert indexed_pages(built_site / bundles[1]) == len(names)
+    assert sum(indexed_pages(built_site / bundle) for bundle in bundles[1:]) == len(names)
     assert indexed_pages(built_site / bundles[0]) == len(indexed) - len(names)
     for bundle in bundles:
         assert (built_site / bundle / "pagefind.js").is_file()

@@ -71,6 +71,29 @@ def test_a_large_folder_is_a_bundle_and_small_folders_go_with_the_top_pages(
     assert search.plan_bundles(site, frozenset({"404.html"}), "fake 2")[0].name != again[0].name
 
 
+def test_a_large_folder_is_shared_out_among_bundles_that_an_edit_changes_one_of(
+    tmp_path, indexer, monkeypatch
+):
+    monkeypatch.setattr(search, "OWN_BUNDLE_PAGES", 4)
+    pages = {"index.html": 10} | {f"names/n{i}.html": 10 for i in range(13)}
+    site = make_site(tmp_path / "site", pages)
+    planned = search.plan_bundles(site, frozenset(), "fake 1")
+    assert [b.name.rsplit("-", 1)[0] for b in planned] == ["top", "names-0", "names-1", "names-2"]
+    shared = [page for b in planned[1:] for page in b.pages]
+    assert sorted(shared) == sorted(p for p in pages if p.startswith("names/"))
+    assert all(3 <= len(b.pages) <= 6 for b in planned[1:])  # by path digest: near even
+    # An edit changes the name of its page's bundle only; a new page joins one bundle and
+    # leaves the others' pages where they were.
+    (site / "names" / "n1.html").write_text("<p>changed", encoding="utf-8")
+    edited = search.plan_bundles(site, frozenset(), "fake 1")
+    changed = [a.name != b.name for a, b in zip(planned, edited, strict=True)]
+    assert changed.count(True) == 1 and "names/n1.html" in edited[changed.index(True)].pages
+    make_site(site, {"names/n13.html": 10})
+    grown = search.plan_bundles(site, frozenset(), "fake 1")
+    assert [sorted(set(a.pages) - {"names/n13.html"}) for a in grown] == [b.pages for b in edited]
+    assert sum(a.name != b.name for a, b in zip(edited, grown, strict=True)) == 1
+
+
 def test_bundles_are_made_side_by_side_within_the_cores_and_the_byte_limit(
     tmp_path, indexer, monkeypatch
 ):

@@ -8,9 +8,11 @@ interfaces are not used, so they are removed.
 The index is made in bundles, each a folder of `pagefind/` that Pagefind makes in
 one run; `pagefind/bundles.json` lists them, and the search page (assets/search.js)
 searches them all as one. A folder of the site with many pages (the names, the
-sources) is a bundle of its own, so that a build whose edit leaves all of its pages
-as they were takes that bundle from the last build instead of indexing it again:
-each bundle is named for a digest of its pages' bytes. Bundles hold at most
+sources) has bundles of its own, about `OWN_BUNDLE_PAGES` pages each, chosen by a
+digest of each page's path; a build takes every bundle whose pages its edit left as
+they were from the last build instead of indexing it again: each bundle is named for
+a digest of its pages' bytes. So an edit that changes a few pages of names indexes
+only the bundles they are in. Bundles hold at most
 `PART_BYTES` of HTML, since the indexer holds what it reads in memory, and are made
 side by side on the machine's cores while their pages together stay within that.
 
@@ -40,8 +42,9 @@ from .writer import link_tree, refresh_folders
 FOLDER = "pagefind"
 MANIFEST = f"{FOLDER}/bundles.json"
 PART_BYTES = 32_000_000
-# A folder with fewer pages is indexed with the pages at the top of the site: each bundle
-# costs a run of the indexer (~15 ms) and a merge in the reader's browser.
+# A folder with fewer pages is indexed with the pages at the top of the site, and a folder
+# has one bundle for each so many of its pages: each bundle costs a run of the indexer
+# (~15 ms) and a merge in the reader's browser.
 OWN_BUNDLE_PAGES = 50
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{16}")
 _UNUSED = (
@@ -90,7 +93,8 @@ def index_site(
 
 def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]:
     """The bundles the pages of `site` are indexed in: those at the top of the site (and in
-    small folders) first, then each large folder's, each cut into parts of `PART_BYTES`."""
+    small folders) first, then each large folder's shares, each cut into parts of
+    `PART_BYTES`."""
     groups: dict[str, list[Path]] = {}
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
@@ -104,13 +108,23 @@ def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]
     for top in sorted(groups):
         label = re.sub(r"[^a-z0-9]+", "-", top.lower()).strip("-") or "top"
         sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in groups[top]}
-        for part in parts(sorted(sizes.items()), PART_BYTES):
-            digest = hashlib.sha256(made_by)
-            for rel in part:
-                digest.update(rel.encode() + b"\0" + _file_digest(site / rel))
-            name = f"{label}-{digest.hexdigest()[:16]}"
-            planned.append(Bundle(name, part, sum(sizes[rel] for rel in part)))
+        shares = max(1, len(sizes) // OWN_BUNDLE_PAGES) if top else 1
+        for share in range(shares):
+            own = [(rel, n) for rel, n in sorted(sizes.items()) if _share(rel, shares) == share]
+            for part in parts(own, PART_BYTES):
+                digest = hashlib.sha256(made_by)
+                for rel in part:
+                    digest.update(rel.encode() + b"\0" + _file_digest(site / rel))
+                share_label = f"{label}-{share}" if shares > 1 else label
+                name = f"{share_label}-{digest.hexdigest()[:16]}"
+                planned.append(Bundle(name, part, sum(sizes[rel] for rel in part)))
     return planned
+
+
+def _share(rel: str, shares: int) -> int:
+    """Which of a folder's `shares` bundles the page `rel` is in: by a digest of its path, so
+    that pages stay in their bundles as others come and go."""
+    return int.from_bytes(hashlib.sha256(rel.encode()).digest()[:8], "big") % shares
 
 
 def bundles(site: Path) -> list[str]:
