@@ -15,7 +15,7 @@ import pytest
 
 from helpers import build_args
 from karabakh_site import build as build_module
-from karabakh_site import serve
+from karabakh_site import search, serve
 from karabakh_site.build import Resident
 from karabakh_site.cli import main
 from karabakh_site.errors import SiteError
@@ -225,8 +225,9 @@ def test_a_seed_edit_renders_again_only_the_pages_that_show_what_it_changed(proj
 
 
 def test_a_rebuild_indexes_again_only_the_search_bundles_whose_pages_changed(project_copy, capsys):
-    """The names' pages are a bundle of the search index of their own: a seed edit that
-    leaves them as they were takes their bundle from the last build."""
+    """The names' pages have bundles of the search index of their own: a seed edit that
+    leaves them as they were takes those bundles from the last build, and an edit that
+    changes some of them indexes again only the bundles those pages are in."""
     site = project_copy / "build"
 
     def index() -> tuple[list[str], dict[str, int]]:
@@ -237,18 +238,26 @@ def test_a_rebuild_indexes_again_only_the_search_bundles_whose_pages_changed(pro
         return listed, inodes
 
     build(project_copy, "build", capsys)
-    (top, names), inodes_before = index()
+    (top, *names), inodes_before = index()
+    assert len(names) > 1
     edit_seed(project_copy)  # a sentence that names no one
     build(project_copy, "build", capsys)
-    (new_top, new_names), inodes_after = index()
+    (new_top, *new_names), inodes_after = index()
     assert new_top != top and new_names == names
-    taken = {p: n for p, n in inodes_after.items() if f"/{names}" in p + "/"}
+    taken = {p: n for p, n in inodes_after.items() if any(f"/{b}" in p + "/" for b in names)}
     assert taken and all(inodes_before[p] == n for p, n in taken.items())
     build(project_copy, "clean", capsys, "--no-cache")
     assert files(site) == files(project_copy / "clean")
+    pages_before = files(site / "entities")
     edit_gazetteer(project_copy)  # Shusha's page changes
     build(project_copy, "build", capsys)
-    assert index()[0][1] != names
+    pages_after = files(site / "entities")
+    changed = {f"entities/{p}" for p in pages_after if pages_before.get(p) != pages_after[p]}
+    assert "entities/shusha.html" in changed
+    shares = {search._share(page, len(names)) for page in changed}
+    assert 0 < len(shares) < len(names)
+    after = index()[0][1:]
+    assert [i for i in range(len(names)) if after[i] != new_names[i]] == sorted(shares)
 
 
 def test_a_page_edited_by_hand_in_the_output_is_made_again(project_copy, capsys):
