@@ -109,13 +109,15 @@ def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]
         label = re.sub(r"[^a-z0-9]+", "-", top.lower()).strip("-") or "top"
         sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in groups[top]}
         shares = max(1, len(sizes) // OWN_BUNDLE_PAGES) if top else 1
-        for share in range(shares):
-            own = [(rel, n) for rel, n in sorted(sizes.items()) if _share(rel, shares) == share]
-            for part in parts(own, PART_BYTES):
+        in_share: dict[int, list[tuple[str, int]]] = {}
+        for rel, size in sorted(sizes.items()):
+            in_share.setdefault(_share(rel, shares), []).append((rel, size))
+        for share, pages in sorted(in_share.items()):
+            share_label = f"{label}-{share}" if shares > 1 else label
+            for part in parts(pages, PART_BYTES):
                 digest = hashlib.sha256(made_by)
                 for rel in part:
                     digest.update(rel.encode() + b"\0" + _file_digest(site / rel))
-                share_label = f"{label}-{share}" if shares > 1 else label
                 name = f"{share_label}-{digest.hexdigest()[:16]}"
                 planned.append(Bundle(name, part, sum(sizes[rel] for rel in part)))
     return planned
