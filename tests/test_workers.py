@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 
 import pytest
@@ -22,6 +23,21 @@ def test_results_in_order_whoever_computes_them(workers):
     pids = {pid for _, pid in results}
     assert len(pids) == min(workers, len(jobs))  # each process took its share
     assert os.getpid() in pids
+
+
+def test_objects_frozen_before_stay_frozen_and_its_own_freeze_is_undone():
+    jobs = [functools.partial(_square_with_pid, n) for n in range(8)]
+    assert gc.get_freeze_count() == 0
+    run_all(jobs, workers=2, minimum=2)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # as a build freezes its model while the pages are made
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        run_all(jobs, workers=2, minimum=2)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.parametrize("workers", [1, 2])

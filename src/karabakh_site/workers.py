@@ -56,7 +56,10 @@ def run_all(
         if meanwhile is not None:
             meanwhile()
         return [job() for job in jobs]
-    gc.freeze()  # children then leave the inherited objects' memory pages shared
+    # Children then leave the inherited objects' memory pages shared. Objects a caller froze
+    # stay frozen after: only a freeze made here is undone here.
+    thaw = gc.get_freeze_count() == 0
+    gc.freeze()
     children: list[_Child] = []
     own = workers - 1  # the share this process takes: every workers-th job from here
     results: list = [None] * len(jobs)
@@ -87,7 +90,8 @@ def run_all(
                     child.receive(results)
         return results
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
         for child in children:
             child.stop()
 
