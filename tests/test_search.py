@@ -94,6 +94,30 @@ def test_a_large_folder_is_shared_out_among_bundles_that_an_edit_changes_one_of(
     assert sum(a.name != b.name for a, b in zip(edited, grown, strict=True)) == 1
 
 
+def test_pages_with_many_bytes_are_shared_out_by_size_at_the_top_of_the_site_too(
+    tmp_path, indexer, monkeypatch
+):
+    monkeypatch.setattr(search, "OWN_BUNDLE_PAGES", 50)
+    monkeypatch.setattr(search, "SHARE_BYTES", 100)
+    pages = {f"p{i}.html": 40 for i in range(10)}  # 400 bytes at the top: 4 shares
+    pages |= {f"names/n{i}.html": 30 for i in range(60)}  # 1,800 bytes: 18 shares, not 1
+    site = make_site(tmp_path / "site", pages)
+    planned = search.plan_bundles(site, frozenset(), "fake 1")
+    labels = [b.name.rsplit("-", 1)[0] for b in planned]
+    tops = [n for n in labels if n.startswith("top-")]
+    names = [n for n in labels if n.startswith("names-")]
+    assert labels == tops + names  # the top pages' bundles first
+    assert 2 <= len(tops) <= 4 and set(tops) <= {f"top-{k}" for k in range(4)}
+    assert 10 <= len(names) <= 18 and set(names) <= {f"names-{k}" for k in range(18)}
+    assert sorted(p for b in planned for p in b.pages) == sorted(pages)
+    # Each page is in the share its path picks, so an edit changes its own bundle only.
+    (site / "p3.html").write_text("<p>changed", encoding="utf-8")
+    edited = search.plan_bundles(site, frozenset(), "fake 1")
+    changed = [b for a, b in zip(planned, edited, strict=True) if a.name != b.name]
+    assert len(changed) == 1 and "p3.html" in changed[0].pages
+    assert all("/" not in page for page in changed[0].pages)
+
+
 def test_bundles_are_made_side_by_side_within_the_cores_and_the_byte_limit(
     tmp_path, indexer, monkeypatch
 ):

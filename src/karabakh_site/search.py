@@ -8,13 +8,15 @@ interfaces are not used, so they are removed.
 The index is made in bundles, each a folder of `pagefind/` that Pagefind makes in
 one run; `pagefind/bundles.json` lists them, and the search page (assets/search.js)
 searches them all as one. A folder of the site with many pages (the names, the
-sources) has bundles of its own, about `OWN_BUNDLE_PAGES` pages each, chosen by a
-digest of each page's path; a build takes every bundle whose pages its edit left as
-they were from the last build instead of indexing it again: each bundle is named for
-a digest of its pages' bytes. So an edit that changes a few pages of names indexes
-only the bundles they are in. Bundles hold at most
-`PART_BYTES` of HTML, since the indexer holds what it reads in memory, and are made
-side by side on the machine's cores while their pages together stay within that.
+sources) has bundles of its own, about `OWN_BUNDLE_PAGES` pages each; the pages at
+the top of the site (and those of small folders) share one, and any group of pages has
+one bundle for each `SHARE_BYTES` of HTML. A page's bundle in its group is chosen by a
+digest of its path. A build takes every bundle whose pages its edit left as they were
+from the last build instead of indexing it again: each bundle is named for a digest of
+its pages' bytes. So an edit that changes a few pages indexes only the bundles they are
+in. Bundles hold at most `PART_BYTES` of HTML, since the indexer holds what it reads in
+memory, and are made side by side on the machine's cores while their pages together
+stay within that.
 
 A site that is being previewed gets its pages first, with the last build's index;
 the new one is made beside the live site and swapped in when ready (`refresh_index`).
@@ -46,6 +48,10 @@ PART_BYTES = 32_000_000
 # has one bundle for each so many of its pages: each bundle costs a run of the indexer
 # (~15 ms) and a merge in the reader's browser.
 OWN_BUNDLE_PAGES = 50
+# A group of pages has at least one bundle for each so many bytes of HTML, so that an edit
+# indexes again only about that much beside the pages it changed (the indexer reads some
+# 30 MB a second), and so that bundles are small enough to be made two at a time.
+SHARE_BYTES = 8_000_000
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{16}")
 _UNUSED = (
     "pagefind-ui.js",
@@ -92,9 +98,9 @@ def index_site(
 
 
 def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]:
-    """The bundles the pages of `site` are indexed in: those at the top of the site (and in
-    small folders) first, then each large folder's shares, each cut into parts of
-    `PART_BYTES`."""
+    """The bundles the pages of `site` are indexed in: the shares of those at the top of the
+    site (and in small folders) first, then each large folder's shares, each cut into parts
+    of `PART_BYTES`."""
     groups: dict[str, list[Path]] = {}
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
@@ -108,7 +114,10 @@ def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]
     for top in sorted(groups):
         label = re.sub(r"[^a-z0-9]+", "-", top.lower()).strip("-") or "top"
         sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in groups[top]}
-        shares = max(1, len(sizes) // OWN_BUNDLE_PAGES) if top else 1
+        shares = max(
+            len(sizes) // OWN_BUNDLE_PAGES if top else 1,
+            -(-sum(sizes.values()) // SHARE_BYTES),
+        )
         in_share: dict[int, list[tuple[str, int]]] = {}
         for rel, size in sorted(sizes.items()):
             in_share.setdefault(_share(rel, shares), []).append((rel, size))
