@@ -7,8 +7,13 @@ import re
 from types import SimpleNamespace
 
 from conftest import gold
-from karabakh_site.config import Category, Period, TimelineRules
+from helpers import make_source, rules
+from karabakh_site.analysis import Rules, analyse
+from karabakh_site.config import Category, Period, SectionRule, TimelineRules
 from karabakh_site.dates import DateAnchor, Day, find_dates, resolve_dates
+from karabakh_site.diplomacy import DiplomacyRules
+from karabakh_site.entities import Gazetteer
+from karabakh_site.figures import FigureRules
 from karabakh_site.timeline import Categoriser, era, timeline_events, verify_quotes
 
 PERIOD = TimelineRules(period=Period(Day(1988, 2), Day(1994, 5), "q"))
@@ -61,7 +66,7 @@ def test_one_event_per_distinct_date_and_no_references_back():
     def sentence(text):
         (dates,) = resolve_dates([(text, find_dates(text))])
         return SimpleNamespace(
-            text=text, dates=tuple(dates), section="s", page="p.html", anchor="a"
+            text=text, dates=tuple(dates), section="s", page="p.html", anchor="a", category="c"
         )
 
     events = timeline_events(
@@ -72,10 +77,35 @@ def test_one_event_per_distinct_date_and_no_references_back():
         ],
         PERIOD,
     )
-    assert [(e.mention.date.iso(), e.sentence.text[:6]) for e in events] == [
-        ("1988", "The Su"),
-        ("1993", "In 199"),
+    assert [(e.mention.date.iso(), e.sentence.text[:6], e.category) for e in events] == [
+        ("1988", "The Su", "c"),
+        ("1993", "In 199", "c"),
     ]
+
+
+def test_a_sources_analysis_categorises_the_sentences_that_date_events_in_their_section():
+    text = (
+        "In 1991, fighting broke out in the hills. Villages burned on both sides. "
+        "In 1992 both sides met. In 1993, the offensive captured three towns. Towns fell."
+    )
+    categories = (
+        Category("military", "Military", {"offensive": 2, "captur*": 2}),
+        Category("diplomatic", "Diplomatic", sections=("talks",)),
+        Category("other", "Other", default=True),
+    )
+
+    def categorised(section: SectionRule) -> tuple[str | None, ...]:
+        rules_of = Rules(
+            rules(section), FigureRules(), DiplomacyRules(), Gazetteer(), (), categories
+        )
+        analysis = analyse(make_source(text), rules_of)
+        assert set(analysis.layout.labels) == {section.slug}
+        return analysis.categories
+
+    # Undated sentences have none; the section counts as much as a keyword.
+    assert categorised(SectionRule("war", "War")) == ("other", None, "other", "military", None)
+    talks = categorised(SectionRule("talks", "Talks"))
+    assert talks == ("diplomatic", None, "diplomatic", "military", None)
 
 
 def test_period_and_anchors_need_a_quote_a_seed_holds(tmp_path):

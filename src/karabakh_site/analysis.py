@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import entities
-from .config import Placement, SectionRules
+from .config import Category, Placement, SectionRules
 from .diplomacy import DiplomacyRules, DiplomaticItem, find_diplomacy
 from .entities import Gazetteer, Mention
 from .figures import Figure, FigureRules, find_figures
-from .model import Source, find_quotes
+from .model import Sentence, Source, find_quotes
 from .sections import Layout, layout_source
 from .sentences import reads_as_table
+from .timeline import Categoriser, event_dates
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Rules:
     diplomacy: DiplomacyRules
     gazetteer: Gazetteer
     placements: tuple[Placement, ...] = ()  # sentences a maintainer put in a section
+    categories: tuple[Category, ...] = ()  # of the timeline's events
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,17 @@ class SourceAnalysis:
     figures: tuple[tuple[Figure, ...], ...]  # stated figures in each narrative sentence
     diplomacy: tuple[tuple[int, DiplomaticItem], ...]  # (sentence index, item)
     tables: tuple[int, ...] = ()  # narrative sentences that are flattened tables, not prose
+    # The timeline category of each narrative sentence that dates an event (else None), by
+    # its words and its section.
+    categories: tuple[str | None, ...] = ()
 
 
 def analyse(source: Source, rules: Rules) -> SourceAnalysis:
     body = source.body
     years = entities.sentence_years(body)
+    layout = layout_source(body, rules.sections, placed_sections(source, rules.placements))
     return SourceAnalysis(
-        layout=layout_source(body, rules.sections, placed_sections(source, rules.placements)),
+        layout=layout,
         mentions=tuple(
             tuple(entities.find_mentions(s.text, year, rules.gazetteer))
             for s, year in zip(body, years, strict=True)
@@ -56,6 +62,16 @@ def analyse(source: Source, rules: Rules) -> SourceAnalysis:
         ),
         diplomacy=tuple(find_diplomacy([(s.text, s.dates) for s in body], rules.diplomacy)),
         tables=tuple(i for i, s in enumerate(body) if reads_as_table(s.text)),
+        categories=_categories(body, layout, Categoriser(rules.categories)),
+    )
+
+
+def _categories(
+    body: tuple[Sentence, ...], layout: Layout, categorise: Categoriser
+) -> tuple[str | None, ...]:
+    section = {i: layout.labels[paragraph[0]] for paragraph in layout.paragraphs for i in paragraph}
+    return tuple(
+        categorise(s.text, section[i]) if event_dates(s.dates) else None for i, s in enumerate(body)
     )
 
 

@@ -43,6 +43,7 @@ class NarrativeSentence:
     page: str
     citations: tuple[Sentence, ...]  # the primary occurrence first
     mentions: tuple[Mention, ...] = ()  # names of gazetteer entities, offsets into `text`
+    category: str | None = None  # on the timeline, if it dates an event
 
     @property
     def primary(self) -> Sentence:
@@ -298,15 +299,16 @@ def assemble(
                     (o for o in occurrences[sentence.key] if o is not sentence),
                     key=lambda o: source_rank[o.seed],
                 )
+                analysis = analysis_of[sentence.seed]
+                index = body_index[(sentence.seed, sentence.id)]
                 ns = NarrativeSentence(
                     anchor=sentence.id,
                     text=sentence.text,
                     section=rule.slug,
                     page=path,
                     citations=(sentence, *others),
-                    mentions=analysis_of[sentence.seed].mentions[
-                        body_index[(sentence.seed, sentence.id)]
-                    ],
+                    mentions=analysis.mentions[index],
+                    category=analysis.categories[index],
                 )
                 for occurrence in ns.citations:
                     narrative[(occurrence.seed, occurrence.id)] = ns

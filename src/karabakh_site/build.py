@@ -177,7 +177,12 @@ def build_site(
     config = replace(config, timeline=timeline_rules)
     stages.lap("load")
     rules = Rules(
-        config.sections, config.figures, config.diplomacy, gazetteer, config.corrections.placements
+        config.sections,
+        config.figures,
+        config.diplomacy,
+        gazetteer,
+        config.corrections.placements,
+        config.timeline.categories,
     )
     compiled: list[jinja2.Environment] = []
     sources, analyses, analysis_keys = _parse_and_analyse(

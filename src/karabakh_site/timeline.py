@@ -23,7 +23,7 @@ ERAS = ("before", "war", "after")
 class Event:
     mention: DateMention
     sentence: NarrativeSentence
-    category: str
+    category: str | None
     era: str
 
     def sort_key(self):
@@ -97,30 +97,31 @@ class Categoriser:
         return best
 
 
-def timeline_events(sentences: Iterable[NarrativeSentence], rules: TimelineRules) -> list[Event]:
-    """One event per distinct date a narrative sentence gives.
+def event_dates(mentions: Iterable[DateMention]) -> list[DateMention]:
+    """The dates of a sentence that each make an event: one per distinct date.
 
     References back ("the previous year") and adjectival years ("his 1997 book")
     date nothing, and a sentence naming the same date twice gives one event.
     """
-    categorise = Categoriser(rules.categories)
-    events = []
-    for sentence in sentences:
-        seen = set()
-        for mention in sentence.dates:
-            if not mention.is_event_date or mention.adjectival or mention.looks_back:
-                continue
-            key = (mention.date, mention.date_end, mention.precision, mention.part)
-            if key in seen:
-                continue
+    seen = set()
+    dates = []
+    for mention in mentions:
+        if not mention.is_event_date or mention.adjectival or mention.looks_back:
+            continue
+        key = (mention.date, mention.date_end, mention.precision, mention.part)
+        if key not in seen:
             seen.add(key)
-            events.append(
-                Event(
-                    mention,
-                    sentence,
-                    categorise(sentence.text, sentence.section),
-                    era(mention, rules),
-                )
-            )
+            dates.append(mention)
+    return dates
+
+
+def timeline_events(sentences: Iterable[NarrativeSentence], rules: TimelineRules) -> list[Event]:
+    """One event per date a narrative sentence gives (`event_dates`), in the category its
+    source's analysis gave the sentence."""
+    events = [
+        Event(mention, sentence, sentence.category, era(mention, rules))
+        for sentence in sentences
+        for mention in event_dates(sentence.dates)
+    ]
     events.sort(key=Event.sort_key)
     return events
