@@ -17,6 +17,7 @@ from helpers import build_args
 from karabakh_site import build as build_module
 from karabakh_site import search, serve
 from karabakh_site.build import Resident
+from karabakh_site.cache import package_version
 from karabakh_site.cli import main
 from karabakh_site.errors import SiteError
 
@@ -541,3 +542,22 @@ def test_a_preview_survives_files_that_vanish_while_it_reads_the_inputs(project_
     monkeypatch.setattr(serve, "run_build", disk_full)
     generation, error = preview_rebuild(project_copy, 2, [])
     assert generation == 2 and "No space left on device" in error
+
+
+def test_a_package_version_changes_with_its_code_and_not_with_its_byte_compiled_copies(
+    tmp_path,
+):
+    package = tmp_path / "markupsafe"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("def escape(s): return s\n", encoding="utf-8")
+    (package / "_speedups.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF 1")
+    (package / "py.typed").write_text("", encoding="utf-8")
+    first = package_version(package)
+    (package / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"compiled")
+    (package / "py.typed").write_text("partial\n", encoding="utf-8")
+    assert package_version(package) == first
+    (package / "_speedups.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF 2")
+    second = package_version(package)
+    assert second != first
+    (package / "__init__.py").write_text("def escape(s): return s.upper()\n", encoding="utf-8")
+    assert package_version(package) not in (first, second)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .analysis import Rules, SourceAnalysis, analyse
 from .assemble import SEARCH, Site, assemble
-from .cache import Cache, code_version, folder_digest, kept_pages, record_build
+from .cache import Cache, code_version, folder_digest, kept_pages, package_version, record_build
 from .cache import key as cache_key
 from .config import ParseSettings, load_content
 from .documents import build_source
@@ -418,10 +419,10 @@ def _write_exports(
 
 def _page_keys(result: BuildResult, facts: Cache) -> PageKeys:
     # Pages are made by Jinja and MarkupSafe too: a new version of either makes them again.
-    # Imported here, where only keys need it: the import alone takes tens of milliseconds.
-    from importlib.metadata import version as version_of
-
-    version = f"{code_version()} jinja2 {jinja2.__version__} markupsafe {version_of('markupsafe')}"
+    version = (
+        f"{code_version()} jinja2 {jinja2.__version__} "
+        f"markupsafe {package_version(Path(markupsafe.__file__).parent)}"
+    )
     return PageKeys(
         result.site,
         result.templates,
