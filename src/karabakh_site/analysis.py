@@ -38,10 +38,10 @@ class SourceAnalysis:
     mentions: tuple[tuple[Mention, ...], ...]  # names in each narrative sentence
     figures: tuple[tuple[Figure, ...], ...]  # stated figures in each narrative sentence
     diplomacy: tuple[tuple[int, DiplomaticItem], ...]  # (sentence index, item)
-    tables: tuple[int, ...] = ()  # narrative sentences that are flattened tables, not prose
     # The timeline category of each narrative sentence that dates an event (else None), by
     # its words and its section.
-    categories: tuple[str | None, ...] = ()
+    categories: tuple[str | None, ...]
+    tables: tuple[int, ...] = ()  # narrative sentences that are flattened tables, not prose
 
 
 def analyse(source: Source, rules: Rules) -> SourceAnalysis:
@@ -69,6 +69,7 @@ def analyse(source: Source, rules: Rules) -> SourceAnalysis:
 def _categories(
     body: tuple[Sentence, ...], layout: Layout, categorise: Categoriser
 ) -> tuple[str | None, ...]:
+    # A sentence is shown in its paragraph's section (as `assemble` places it).
     section = {i: layout.labels[paragraph[0]] for paragraph in layout.paragraphs for i in paragraph}
     return tuple(
         categorise(s.text, section[i]) if event_dates(s.dates) else None for i, s in enumerate(body)
