@@ -83,6 +83,16 @@ def edit_gazetteer(project: Path) -> None:
     )
 
 
+def edit_timeline_categories(project: Path) -> None:
+    """Events in the war's sections no longer count as military for their section alone: 22
+    of the seeds' events change category, which each source's cached analysis holds."""
+    timeline = project / "content" / "timeline.yaml"
+    text = timeline.read_text(encoding="utf-8")
+    sections = "sections: [war-1988-1991, war-1992, war-1993, war-1994, forces]"
+    assert text.count(sections) == 1
+    timeline.write_text(text.replace(sections, "sections: [forces]"), encoding="utf-8")
+
+
 def edit_source_title(project: Path) -> None:
     """Citations of 002 on other pages show its new title."""
     sidecar = project / "seeds" / "002_9276acad1e55b4fe.yaml"
@@ -149,6 +159,7 @@ CHANGES = [
     edit_rules,
     edit_template,
     edit_gazetteer,
+    edit_timeline_categories,
     edit_source_title,
     repeat_a_sentence,
     exclude_a_sentence,
