@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
 import json
+import pickle
 import re
 import shutil
 import sys
@@ -13,13 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CONTENT
 from helpers import build_args
 from karabakh_site import build as build_module
 from karabakh_site import search, serve
+from karabakh_site.analysis import Rules, analyse
 from karabakh_site.build import Resident
 from karabakh_site.cache import package_version
 from karabakh_site.cli import main
+from karabakh_site.entities import load_gazetteer
 from karabakh_site.errors import SiteError
+from karabakh_site.model import Sentence
+from karabakh_site.pickling import pickled_as_call
 
 
 def build(project: Path, out: str, capsys, *extra: str) -> str:
@@ -572,3 +579,34 @@ def test_a_package_version_changes_with_its_code_and_not_with_its_byte_compiled_
     assert second != first
     (package / "__init__.py").write_text("def escape(s): return s.upper()\n", encoding="utf-8")
     assert package_version(package) not in (first, second)
+
+
+def test_a_parsed_source_and_its_analysis_come_back_from_a_pickle_equal(sources, content):
+    rules = Rules(
+        content.sections,
+        content.figures,
+        content.diplomacy,
+        load_gazetteer(CONTENT / "entities.yaml"),
+        content.corrections.placements,
+        content.timeline.categories,
+    )
+    for source in sources.values():
+        analysis = analyse(source, rules)
+        for value in (source, analysis):
+            again = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            assert again == value and repr(again) == repr(value)
+    # A sentence is pickled as a call of its constructor, with its fields in order.
+    sentence = next(iter(sources.values())).body[0]
+    rebuild, fields = sentence.__reduce__()
+    assert rebuild is Sentence and rebuild(*fields) == sentence
+    assert fields == tuple(getattr(sentence, f.name) for f in dataclasses.fields(Sentence))
+
+
+def test_a_record_that_its_fields_cannot_rebuild_is_refused_when_defined():
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived:
+        text: str
+        length: int = dataclasses.field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="Derived cannot be rebuilt from its fields"):
+        pickled_as_call(Derived)

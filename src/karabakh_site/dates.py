@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from .pickling import pickled_as_call
+
 MONTHS = {
     name: i
     for i, names in enumerate(
@@ -116,6 +118,7 @@ _ADJECTIVAL_AFTER = re.compile(
 )
 
 
+@pickled_as_call
 @dataclass(frozen=True, order=True, slots=True)
 class Day:
     """A calendar point at year, month or day precision (month/day may be None)."""
@@ -135,6 +138,7 @@ class Day:
         return (self.year, self.month or 0, self.day or 0)
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class DateMention:
     start: int  # offsets into the sentence text

@@ -32,12 +32,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from .dates import DateMention
+from .pickling import pickled_as_call
 from .sentences import has_any, words_of
 from .yamlschema import Field, ListOf, MapOf, Num, Record, Regex, Str, load_yaml
 
 KINDS = ("agreement", "ceasefire", "resolution", "mediation", "summit", "referendum", "declaration")
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class DiplomaticItem:
     name: str  # the item's name as written ("Resolution 822"), else its mention ("peace talks")

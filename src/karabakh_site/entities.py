@@ -37,6 +37,7 @@ from pathlib import Path
 from .dates import MONTHS
 from .errors import SiteError
 from .model import Sentence
+from .pickling import pickled_as_call
 from .sections import sentence_year
 from .yamlschema import SLUG, Field, ListOf, Num, Optional, Record, Str, load_yaml
 
@@ -228,6 +229,7 @@ def _validate(entities: Sequence[Entity], path: Path | None) -> None:
 # --- finding mentions ---------------------------------------------------------------
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Mention:
     start: int  # offsets into the text searched

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .dates import DateMention
 from .errors import SiteError
+from .pickling import pickled_as_call
 from .sentences import words_of
 from .yamlschema import Bool, Field, ListOf, MapOf, Num, Record, Regex, Slug, Str, load_yaml
 
@@ -47,6 +48,7 @@ KINDS = (
 _FAMILIES = ({"displaced", "expelled", "refugees"}, {"prisoners", "hostages"})
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Figure:
     start: int  # offsets of value_text in the sentence text

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .dates import DateMention
+from .pickling import pickled_as_call
 
 if TYPE_CHECKING:
     from .references import BackMatter
@@ -40,6 +41,7 @@ class SeedFile:
 # --- parsed sources -----------------------------------------------------------------
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Sentence:
     id: str  # anchor; derived from the text, unique within the source

@@ -37,6 +37,7 @@ from typing import Any
 from .backmatter import score
 from .dates import MONTH_NAMES, MONTHS
 from .model import Sentence
+from .pickling import pickled_as_call
 from .sentences import NAME_PARTICLES, find_markers
 from .yamlschema import Field, MapOf, Record, Str, load_yaml
 
@@ -73,6 +74,7 @@ DEFAULT_HEADINGS: Mapping[str, str] = {
 }
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A short citation ("de Waal 2013, p. 327") and the work it points to."""
@@ -94,6 +96,7 @@ class Citation:
     problem: str = ""  # why it did not resolve
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Note:
     """An explanatory note (before the numbered references)."""
@@ -105,6 +108,7 @@ class Note:
     sentences: tuple[str, ...]
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Footnote:
     number: int  # 1-based order in the source; the flattened text keeps no numbers
@@ -117,6 +121,7 @@ class Footnote:
     work: str | None = None  # a bibliography work with the same ISBN or DOI
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Work:
     id: str  # "de-waal-2013": first author (or title) + year + suffix, unique per source
