@@ -118,6 +118,38 @@ def test_pages_with_many_bytes_are_shared_out_by_size_at_the_top_of_the_site_too
     assert all("/" not in page for page in changed[0].pages)
 
 
+def test_a_page_of_half_a_share_or_more_is_a_bundle_that_edits_to_other_pages_leave_alone(
+    tmp_path, indexer, monkeypatch
+):
+    monkeypatch.setattr(search, "OWN_BUNDLE_PAGES", 4)
+    monkeypatch.setattr(search, "SHARE_BYTES", 100)
+    pages = {"index.html": 20, "refs.html": 70, "timeline.html": 50, "about.html": 49}
+    pages |= {f"names/n{i}.html": 10 for i in range(8)} | {"names/big one.html": 60}
+    site = make_site(tmp_path / "site", pages)
+    planned = search.plan_bundles(site, frozenset(), "fake 1")
+    # 69 bytes shared out at the top, in one share, and two pages alone; then the names
+    assert [(b.name.rsplit("-", 1)[0], b.pages) for b in planned[:3]] == [
+        ("top", ["about.html", "index.html"]),
+        ("top-refs", ["refs.html"]),
+        ("top-timeline", ["timeline.html"]),
+    ]
+    names = [b for b in planned if b.name.startswith("names-")]
+    assert [b.pages for b in names if b.name.startswith("names-big-one-")] == [
+        ["names/big one.html"]
+    ]
+    assert sorted(p for b in names for p in b.pages) == sorted(p for p in pages if "/" in p)
+    # 80 bytes of 8 names in two shares (by their number), and the large one alone
+    assert [b.name.rsplit("-", 1)[0] for b in names] == ["names-0", "names-1", "names-big-one"]
+    # An edit to a shared page leaves the large pages' bundles as they were.
+    (site / "index.html").write_text("<p>changed", encoding="utf-8")
+    edited = search.plan_bundles(site, frozenset(), "fake 1")
+    assert [a.name == b.name for a, b in zip(planned, edited, strict=True)][:3] == [
+        False,
+        True,
+        True,
+    ]
+
+
 def test_bundles_are_made_side_by_side_within_the_cores_and_the_byte_limit(
     tmp_path, indexer, monkeypatch
 ):

@@ -11,12 +11,13 @@ searches them all as one. A folder of the site with many pages (the names, the
 sources) has bundles of its own, about `OWN_BUNDLE_PAGES` pages each; the pages at
 the top of the site (and those of small folders) share one, and any group of pages has
 one bundle for each `SHARE_BYTES` of HTML. A page's bundle in its group is chosen by a
-digest of its path. A build takes every bundle whose pages its edit left as they were
-from the last build instead of indexing it again: each bundle is named for a digest of
-its pages' bytes. So an edit that changes a few pages indexes only the bundles they are
-in. Bundles hold at most `PART_BYTES` of HTML, since the indexer holds what it reads in
-memory, and are made side by side on the machine's cores while their pages together
-stay within that.
+digest of its path; a page of half that size or more is a bundle of its own, so that an
+edit to another page never indexes it again. A build takes every bundle whose pages its
+edit left as they were from the last build instead of indexing it again: each bundle is
+named for a digest of its pages' bytes. So an edit that changes a few pages indexes only
+the bundles they are in. Bundles hold at most `PART_BYTES` of HTML, since the indexer
+holds what it reads in memory, and are made side by side on the machine's cores while
+their pages together stay within that.
 
 A site that is being previewed gets its pages first, with the last build's index;
 the new one is made beside the live site and swapped in when ready (`refresh_index`).
@@ -50,7 +51,8 @@ PART_BYTES = 32_000_000
 OWN_BUNDLE_PAGES = 50
 # A group of pages has at least one bundle for each so many bytes of HTML, so that an edit
 # indexes again only about that much beside the pages it changed (the indexer reads some
-# 30 MB a second), and so that bundles are small enough to be made two at a time.
+# 30 MB a second), and so that bundles are small enough to be made two at a time. A page of
+# half as many bytes or more is a bundle of its own.
 SHARE_BYTES = 8_000_000
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{16}")
 _UNUSED = (
@@ -99,8 +101,8 @@ def index_site(
 
 def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]:
     """The bundles the pages of `site` are indexed in: the shares of those at the top of the
-    site (and in small folders) first, then each large folder's shares, each cut into parts
-    of `PART_BYTES`."""
+    site (and in small folders) and their pages of half a share's bytes or more, each alone,
+    first; then each large folder's; each cut into parts of `PART_BYTES`."""
     groups: dict[str, list[Path]] = {}
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
@@ -112,17 +114,26 @@ def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]
     made_by = f"{code_version()}\0{indexer}\0".encode()
     planned = []
     for top in sorted(groups):
-        label = re.sub(r"[^a-z0-9]+", "-", top.lower()).strip("-") or "top"
+        label = _label(top) or "top"
         sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in groups[top]}
+        alone = {rel: size for rel, size in sorted(sizes.items()) if size >= SHARE_BYTES // 2}
+        shared = {rel: size for rel, size in sorted(sizes.items()) if rel not in alone}
         shares = max(
-            len(sizes) // OWN_BUNDLE_PAGES if top else 1,
-            -(-sum(sizes.values()) // SHARE_BYTES),
+            len(shared) // OWN_BUNDLE_PAGES if top else 1,
+            -(-sum(shared.values()) // SHARE_BYTES),
+            1,
         )
         in_share: dict[int, list[tuple[str, int]]] = {}
-        for rel, size in sorted(sizes.items()):
+        for rel, size in shared.items():
             in_share.setdefault(_share(rel, shares), []).append((rel, size))
-        for share, pages in sorted(in_share.items()):
-            share_label = f"{label}-{share}" if shares > 1 else label
+        labelled = [
+            (f"{label}-{share}" if shares > 1 else label, pages)
+            for share, pages in sorted(in_share.items())
+        ] + [
+            (f"{label}-{_label(Path(rel).stem) or 'page'}", [(rel, size)])
+            for rel, size in alone.items()
+        ]
+        for share_label, pages in labelled:
             for part in parts(pages, PART_BYTES):
                 digest = hashlib.sha256(made_by)
                 for rel in part:
@@ -130,6 +141,10 @@ def plan_bundles(site: Path, skip: frozenset[str], indexer: str) -> list[Bundle]
                 name = f"{share_label}-{digest.hexdigest()[:16]}"
                 planned.append(Bundle(name, part, sum(sizes[rel] for rel in part)))
     return planned
+
+
+def _label(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _share(rel: str, shares: int) -> int:
