@@ -4,7 +4,7 @@ and the annotated gold set (tests/gold/figures.yaml)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT, gold, seed_text
@@ -607,6 +607,9 @@ _WORDS = [
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), max_size=40), st.booleans())
+# Claimants with no word in them, that once raised IndexError (found by this test).
+@example(words=["It quoted", ",", "as saying", "161", "soldiers"], with_previous=False)
+@example(words=["The toll was", "161", "soldiers,", "", "", "said."], with_previous=False)
 def test_any_text_gives_well_formed_figures(rules, words, with_previous):
     text = " ".join(words)
     previous = "According to the Red Cross, it rained." if with_previous else None

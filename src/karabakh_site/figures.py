@@ -948,7 +948,9 @@ def _claimant(
         if found is not None:
             return found
     for m in _QUOTED_AS.finditer(text, seg_start, pos):
-        return _tidy(text, m.start("who"), m.end("who"))
+        found = _tidy(text, m.start("who"), m.end("who"))
+        if found is not None:
+            return found
     verbs = list(_REPORTING.finditer(text, seg_start, pos))
     for verb in reversed(verbs):
         if _PASSIVE.search(text[seg_start : verb.start()]):
@@ -957,9 +959,9 @@ def _claimant(
         if subject is not None:
             return subject
     trailing = _TRAILING_CLAIM.search(text, pos, seg_end)  # "…, the ministry said."
-    if trailing and (
-        re.search(r"[A-Z]", trailing.group("who"))
-        or trailing.group("who").split()[-1].lower() in _CLAIMANT_NOUNS
+    words = trailing.group("who").split() if trailing else []
+    if words and (
+        re.search(r"[A-Z]", trailing.group("who")) or words[-1].lower() in _CLAIMANT_NOUNS
     ):
         return _tidy(text, trailing.start("who"), trailing.end("who"))
     return None
@@ -1082,10 +1084,11 @@ _SUBJECT_WORDS_STOP = {
 }
 
 
-def _tidy(text: str, start: int, end: int) -> tuple[str, int, int]:
+def _tidy(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     """Shorten a claimant to its name where the text gives one: "the Moscow-based Human Rights
     organization Memorial" → "Memorial", "Armenian President Serzh Sargsyan" → "Serzh Sargsyan",
-    "the mayor of Khojaly, Elmar Mamedov" → "Elmar Mamedov"; drop a leading article."""
+    "the mayor of Khojaly, Elmar Mamedov" → "Elmar Mamedov"; drop a leading article. None if
+    there is no word in it ("quoted , as saying")."""
     phrase = text[start:end]
     stripped = phrase.rstrip(" ,")
     end = start + len(stripped)
@@ -1098,6 +1101,8 @@ def _tidy(text: str, start: int, end: int) -> tuple[str, int, int]:
     article = re.match(r"(?:the|The|a|an)\s+", stripped)
     if article:
         start += article.end()
+    if not any(c.isalnum() for c in text[start:end]):
+        return None
     return text[start:end], start, end
 
 
