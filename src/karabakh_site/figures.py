@@ -7,9 +7,12 @@ hundred"), drops what is not a count (dates, by the sentence's `DateMention`s; p
 money, ages, unit and resolution numbers, measures, modifiers such as "three-day"), and keeps
 a number only when it counts something `content/figures.yaml` names: the noun after it
 ("286 tanks"), or a bare number that continues a figure before it ("… and 35 were wounded").
-Its kind comes from cues around it ("were expelled", "killing scores of"), its claimant from
-the sentence ("Human Rights Watch estimates", "according to Memorial", "Armenians claimed")
-or, for "He said"/"It quoted", from the sentence before.
+Numbers listed together share what is said of them: a number whose noun is left out counts
+the list's ("19 Azerbaijani and 14 Armenian soldiers were killed": who is "Azerbaijani"), and
+the parts of a total in brackets take its kind ("10 civilians (six Azerbaijani and four
+Armenian) were killed"). Its kind comes from cues around it ("were expelled", "killing scores
+of"), its claimant from the sentence ("Human Rights Watch estimates", "according to Memorial",
+"Armenians claimed") or, for "He said"/"It quoted", from the sentence before.
 
 Number grammar and attribution grammar are general English and live here; what a number
 counts, the kinds' vocabulary and the groups of comparable figures are rules in
@@ -503,18 +506,16 @@ def find_figures(
     vocab = _vocabulary(rules)
     numbers = _numbers(text, dates)
     figures: list[Figure] = []
-    antecedent: dict[int, int] = {}  # figure index → index of the figure it continues
+    counted: list[_Counted] = []  # how each figure was read, for the numbers after it
     for i, num in enumerate(numbers):
         if num is None:
             continue
         later = [n for n in numbers[i + 1 :] if n is not None]
-        found = _count(text, num, later, figures, vocab)
+        found = _count(text, num, later, figures, counted, vocab)
         if found is None:
             continue
-        kind, who, continues = found
+        counted.append(found)
         claim = _attribution(text, num.start, dates, previous)
-        if continues is not None:
-            antecedent[len(figures)] = continues
         figures.append(
             Figure(
                 start=num.start,
@@ -522,8 +523,8 @@ def find_figures(
                 value_text=text[num.start : num.end],
                 low=num.low,
                 high=num.high,
-                kind=kind,
-                who=who,
+                kind=found.kind,
+                who=found.who,
                 attribution=claim[0] if claim else None,
                 group=None,
                 attribution_start=claim[1] if claim else None,
@@ -533,10 +534,10 @@ def find_figures(
         )
     out = []
     said = lru_cache(maxsize=None)(lambda words, where: bool(_phrases(words).search(where)))
-    for i, f in enumerate(figures):
+    for f, found in zip(figures, counted, strict=True):
         group = _group(f, text, dates, previous, year, rules, said)
-        if group is None and i in antecedent:
-            group = out[antecedent[i]].group
+        if group is None and found.continues is not None:
+            group = out[found.continues].group
         out.append(replace(f, group=group))
     return out
 
@@ -697,51 +698,165 @@ class _Phrase:
     noun_kind: str | None  # the kind the noun itself says ("deaths", "refugees")
     end: int  # where the phrase ends in the sentence
     other: bool = False  # it counts something the rules do not ("seven districts")
+    # Only words that qualify a noun left out, which the next number of a list has: "19
+    # Azerbaijani and 14 Armenian soldiers"; `who` holds them.
+    elided: bool = False
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """How a number was read as a figure."""
+
+    kind: str
+    who: str | None
+    continues: int | None  # the index of the figure it goes on from, if any
+    end: int  # where its own noun phrase ends
+    head: _Phrase  # what says what it counts: its own noun, or the list's where it has none
 
 
 def _count(
-    text: str, num: _Number, later: list[_Number], figures: list[Figure], vocab: _Vocabulary
-) -> tuple[str, str | None, int | None] | None:
-    """(kind, who, index of the figure it continues) if the number counts something we know."""
+    text: str,
+    num: _Number,
+    later: list[_Number],
+    figures: list[Figure],
+    counted: list[_Counted],
+    vocab: _Vocabulary,
+) -> _Counted | None:
+    """How the number is read, if it counts something we know; `figures` are those before it
+    in the sentence, and `counted` how they were read."""
     nxt = later[0].start if later else len(text)
     strong = _STRONG.match(text, num.end)
     if strong:  # "a 10,000-strong force"
-        return "personnel", strong.group("who"), None
-    phrase = _noun_phrase(text, num, nxt, vocab)
+        phrase = _Phrase(strong.group("who"), "personnel", None, strong.end())
+        return _Counted("personnel", phrase.who, None, phrase.end, phrase)
+    own = _noun_phrase(text, num, nxt, vocab)
+    total = _breakdown_total(text, num.start, [c.end for c in counted])
+    head = own
+    if own.elided:
+        shared = _shared_head(
+            text, own.end, later, vocab, counted[total].head if total is not None else None
+        )
+        if shared is None:
+            return None
+        head = shared
+    phrase = replace(head, who=own.who, end=own.end)
+
+    def read(kind: str, who: str | None, continues: int | None = None) -> _Counted:
+        return _Counted(kind, who, continues, own.end, head)
+
     if phrase.other:
         return None
     if phrase.cls == "equipment":
-        return "equipment", phrase.who, None
-    segment_start, segment_end = _segment(text, num.start)
+        return read("equipment", phrase.who)
+    segment_start, _ = _segment(text, num.start)
     start, end = _forward_window(text, phrase.end, later, vocab)
-    cue = _cue_after(text, start, min(end, segment_end), vocab) or _cue_before(
+    _, clause_end = _segment(text, start)  # the clause the words after the number are in
+    before_number = end < len(text) and end <= clause_end
+    cue = _cue_after(text, start, min(end, clause_end), before_number, vocab) or _cue_before(
         text, max(segment_start, figures[-1].end if figures else 0), num.start, vocab
     )
     kind = cue
+    # The noun's own kind wins over a cue of the same family, and over one found only past a
+    # list, which says what happened to its last member ("14 wounded, and one soldier was
+    # taken prisoner").
     if phrase.noun_kind is not None and (
-        cue is None or any({cue, phrase.noun_kind} <= family for family in _FAMILIES)
+        cue is None
+        or start > phrase.end
+        or any({cue, phrase.noun_kind} <= family for family in _FAMILIES)
     ):
         kind = phrase.noun_kind
     bare = phrase.cls is None and phrase.noun_kind is None
     if kind is not None:
         prev = _continues(text, num, figures) if phrase.who is None else None
         if prev is not None:
-            return kind, figures[prev].who, prev
-        return kind, phrase.who, None
+            return read(kind, _who_carried(text, figures[prev], num), prev)
+        return read(kind, phrase.who)
+    joined = total if total is not None else _joined(text, num, counted)
+    if joined is not None and not bare:
+        # One of a list, or of a total's parts, whose verb says what happened to them all.
+        return read(figures[joined].kind, phrase.who, joined)
     if phrase.cls in (None, "people"):
         measure = _measure(text, num.start, vocab)
         if measure is not None:
-            return measure[0], phrase.who or measure[1], None
+            return read(measure[0], phrase.who or measure[1])
     if phrase.cls == "personnel":
-        return "personnel", phrase.who, None
+        return read("personnel", phrase.who)
     prev = _continues(text, num, figures, bare=bare)
     if prev is not None:
-        return figures[prev].kind, phrase.who or figures[prev].who, prev
+        return read(figures[prev].kind, phrase.who or _who_carried(text, figures[prev], num), prev)
     return None
 
 
+_CLOSING = re.compile(r"[ \u00a0]*\)")
+_BRACKET = re.compile(r"[ \u00a0]*\([^()]*\)")
+
+
+def _breakdown_total(text: str, pos: int, ends: list[int]) -> int | None:
+    """The figure whose parts are listed in the brackets a position is in, right after its
+    noun phrase: "15 civilians (nine Armenians and six Azerbaijanis)"."""
+    opening = text.rfind("(", 0, pos)
+    if opening < 0 or ")" in text[opening:pos]:
+        return None
+    return next(
+        (j for j in range(len(ends) - 1, -1, -1) if not text[ends[j] : opening].strip(" \u00a0")),
+        None,
+    )
+
+
+def _shared_head(
+    text: str, pos: int, later: list[_Number], vocab: _Vocabulary, total: _Phrase | None
+) -> _Phrase | None:
+    """What a number whose noun is left out counts: the noun phrase of the number it is listed
+    with ("19 Azerbaijani and 14 Armenian soldiers", "two Azerbaijani and one Armenian
+    soldier"), or, at the end of a total's parts in brackets, the `total`'s ("10 civilians (six
+    Azerbaijani and four Armenian)"); None if that counts nothing we know ("two Armenian and
+    three Azerbaijani delegations")."""
+    for k, n in enumerate(later):
+        if not _CONJOINED.fullmatch(text, pos, n.start):
+            if "(" in text[pos : n.start] and ")" not in text[text.index("(", pos) : n.start]:
+                continue  # a number in brackets between the two: "91 Armenian (11 …) and 94"
+            break
+        nxt = later[k + 1].start if k + 1 < len(later) else len(text)
+        phrase = _noun_phrase(text, n, nxt, vocab)
+        if not phrase.elided:
+            known = phrase.cls is not None or phrase.noun_kind is not None
+            return phrase if known and not phrase.other else None
+        pos = phrase.end
+    return total if _CLOSING.match(text, pos) else None
+
+
+# Words before a number that add it to what the figure before it says: "thousands were
+# killed, mostly soldiers, but also almost two hundred civilians".
+_ADDED = re.compile(
+    r"(?:\b(?:but|and)[ \u00a0]+also|\bas[ \u00a0]+well[ \u00a0]+as|\bincluding"
+    r"|\bamong[ \u00a0]+them)[ \u00a0]+$"
+)
+
+
+def _joined(text: str, num: _Number, counted: list[_Counted]) -> int | None:
+    """The figure before a number that it is listed with, so that what happened to them is
+    said once for both ("the deaths of five Azerbaijani and four Armenian soldiers")."""
+    if not counted:
+        return None
+    end = counted[-1].end
+    if _CONJOINED.fullmatch(text, end, num.start) or _ADDED.search(text, end, num.start):
+        return len(counted) - 1
+    return None
+
+
+def _who_carried(text: str, before: Figure, num: _Number) -> str | None:
+    """What a number that continues a figure counts: the same, unless a clause boundary lies
+    between them ("Azerbaijan stated 11,557 of its soldiers were killed, while estimates of the
+    dead on its side were 25,000–30,000": the second is not said to be soldiers)."""
+    return None if _BOUNDARY.search(text, before.end, num.start) else before.who
+
+
 _STRONG = re.compile(r"-strong(?:[ \u00a0]+(?P<who>[a-z][\w-]*))?")
-_COORDINATION = re.compile(
+# Between two numbers of one list: "600 Armenian and 1,000 Azerbaijani soldiers", "230,000
+# Armenians from Azerbaijan and 800,000 Azerbaijanis", "91 Armenian (11 non-combat) and 94".
+_CONJOINED = re.compile(
+    r"(?:[ \u00a0]*\([^()]*\))?"
+    r"(?:[ \u00a0]+(?:from|in)[ \u00a0]+[A-Z][\w'’-]*(?:[ \u00a0]+[A-Z][\w'’-]*)?)?"
     r"[ \u00a0]*(?:,[ \u00a0]*)?(?:(?:and|or|as well as|including|plus)[ \u00a0]+)?"
 )
 
@@ -750,13 +865,18 @@ def _forward_window(
     text: str, pos: int, later: list[_Number], vocab: _Vocabulary
 ) -> tuple[int, int]:
     """Where to look for what happened to the people a number counts: up to the next number,
-    or past a list of them ("600 Armenian and 1,000 Azerbaijani soldiers were killed")."""
-    if not later or not _COORDINATION.fullmatch(text, pos, later[0].start):
+    or past a list of them ("600 Armenian and 1,000 Azerbaijani soldiers were killed"), or past
+    its parts in brackets ("10 civilians (six Azerbaijani and four Armenian) were killed")."""
+    bracket = _BRACKET.match(text, pos)
+    if bracket and later and later[0].start < bracket.end():
+        pos = bracket.end()
+        later = [n for n in later if n.start >= pos]
+    if not later or not _CONJOINED.fullmatch(text, pos, later[0].start):
         return pos, later[0].start if later else len(text)
     for k, n in enumerate(later):
         nxt = later[k + 1].start if k + 1 < len(later) else len(text)
         pos = _noun_phrase(text, n, nxt, vocab).end
-        if k + 1 == len(later) or not _COORDINATION.fullmatch(text, pos, nxt):
+        if k + 1 == len(later) or not _CONJOINED.fullmatch(text, pos, nxt):
             return pos, nxt
     return pos, len(text)
 
@@ -777,6 +897,12 @@ _LEAD_IN = re.compile(
     r"[ \u00a0]+(?:more|further|other|additional|of(?:[ \u00a0]+(?:its|their|his|her|the|these|"
     r"those|them|whom|which))?)(?=[ \u00a0])"
 )
+# After the words qualifying a noun that is left out: the next number of the list ("19
+# Azerbaijani and 14 Armenian soldiers"), or the end of a total's parts in brackets.
+_ELIDED = re.compile(
+    rf"(?:[ \u00a0]*\([^()]*\))?(?:[ \u00a0]*,[ \u00a0]*(?:(?:and|or)[ \u00a0]+)?"
+    rf"|[ \u00a0]+(?:and|or)[ \u00a0]+)(?=\d|(?i:{_WORD_NUMBER})\b)|[ \u00a0]*\)"
+)
 # After a number, a word ending in -s is a plural noun (verbs agree without it): "seven
 # districts", "34 passengers" count something; "30,000 killed", "Thousands died" are bare.
 _PLURAL = re.compile(r"(?i)^[\w'’-]{2,}s$")
@@ -796,7 +922,7 @@ def _noun_phrase(text: str, num: _Number, limit: int, vocab: _Vocabulary) -> _Ph
         if not (tok[0].isalnum() or tok[0] in "'’") or tok.lower() in _STOP or words >= 7:
             break
         # "Su-22s and Su-17s", "tanks and armored fighting vehicles" go on; "… and 140" not.
-        if tok.lower() == "and" and (not words or _NUMBER_NEXT.match(text, t.end(), limit)):
+        if tok.lower() in ("and", "or") and (not words or _NUMBER_NEXT.match(text, t.end())):
             break
         window_end = t.end()
     window = text[pos:window_end]
@@ -807,21 +933,25 @@ def _noun_phrase(text: str, num: _Number, limit: int, vocab: _Vocabulary) -> _Ph
     ]
     kinds = [(hit.start(), kind, hit) for kind, p in vocab.nouns for hit in p.finditer(window)]
     if not classes and num.single == 1:
-        # "one soldier": a counted noun in the singular.
-        classes = [
-            (m.start(), cls, m)
-            for m in _TOKEN.finditer(window)
-            for cls, pattern in vocab.classes
-            if pattern.fullmatch(m.group() + "s")
-        ][:1]
+        # "one soldier", "one Armenian soldier": a counted noun in the singular; the last one
+        # before any "of" is the head of the phrase.
+        for m in _TOKEN.finditer(window):
+            if m.group().lower() == "of":
+                break
+            singular = [cls for cls, pattern in vocab.classes if pattern.fullmatch(m.group() + "s")]
+            if singular:
+                classes = [(m.start(), singular[0], m)]
     if not classes and not kinds:
         # Words before a verb of what happened ("… fled their homes") say what is counted.
         cues = [h.start() for _, p in vocab.after for h in p.finditer(window)]
         noun_end = pos + min(cues, default=len(window))
         words = [t.group() for t in _TOKEN.finditer(text, pos, noun_end)]
-        other = any(_PLURAL.match(w) and w.lower() not in _NOT_PLURAL for w in words) or (
-            num.single == 1 and bool(words)  # "one village", "one factor"
-        )
+        plural = any(_PLURAL.match(w) and w.lower() not in _NOT_PLURAL for w in words)
+        qualifiers = bool(words) and not cues and not plural and len(words) <= 3
+        if qualifiers and _ELIDED.match(text, window_end):
+            return _Phrase(window, None, None, window_end, elided=True)
+        # "one village", "one factor": a noun in the singular
+        other = plural or (num.single == 1 and bool(words))
         return _Phrase(None, None, None, start, other=other)
     cls = min(classes, key=lambda c: c[0])[1] if classes else None
     noun_kind = min(kinds, key=lambda k: k[0])[1] if kinds else None
@@ -841,8 +971,11 @@ def _noun_phrase(text: str, num: _Number, limit: int, vocab: _Vocabulary) -> _Ph
     return _Phrase(who or None, cls, noun_kind, who_end)
 
 
-def _cue_after(text: str, start: int, end: int, vocab: _Vocabulary) -> str | None:
-    """The nearest kind cue after the number and its noun, within its clause."""
+def _cue_after(
+    text: str, start: int, end: int, before_number: bool, vocab: _Vocabulary
+) -> str | None:
+    """The nearest kind cue after the number and its noun, within its clause (which ends at
+    `end`, at the next number if `before_number`)."""
     window = text[start:end]
     words = list(re.finditer(r"\S+", window))
     if len(words) > 18:
@@ -850,7 +983,7 @@ def _cue_after(text: str, start: int, end: int, vocab: _Vocabulary) -> str | Non
     best = None
     for kind, pattern in vocab.after:
         for hit in pattern.finditer(window):
-            if end < len(text) and not window[hit.end() :].strip(" \u00a0"):
+            if before_number and not window[hit.end() :].strip(" \u00a0"):
                 continue  # "… and wounded 12": the cue belongs to the next number
             key = (hit.start(), -len(hit.group()))
             if best is None or key < best[0]:
@@ -887,6 +1020,16 @@ def _measure(text: str, pos: int, vocab: _Vocabulary) -> tuple[str, str | None] 
     if not measured:
         return None
     who = measured[-1].group("who")
+    # What happened to them may be in the words measured: "the number of Azerbaijani dead",
+    # "the number of Armenians killed".
+    for kind, pattern in vocab.nouns:
+        hit = pattern.search(who)
+        if hit is not None:
+            return kind, who[: hit.end()]
+    for kind, pattern in vocab.after:
+        hit = pattern.search(who)
+        if hit is not None and who[: hit.start()].strip():
+            return kind, who[: hit.start()].strip()
     if vocab.personnel is not None and vocab.personnel.fullmatch(who.split()[0]):
         return "personnel", who
     return None
@@ -929,10 +1072,10 @@ def _attribution(
             return None
         return name, start, end, False
     # A report that goes on: "According to Memorial, the villages … were attacked. Houses
-    # were burned and dozens of civilians were killed."
+    # were burned and dozens of civilians were killed." Not if this sentence names its own.
     if previous and not dates:
         m = re.match(r"\s*According to\s+", previous)
-        if m:
+        if m and _claimant(text, 0, len(text), len(text), dates) is None:
             found = _according(previous, m.end(), len(previous))
             if found is not None:
                 return found[0], found[1], found[2], True
