@@ -97,6 +97,8 @@ def test_kinds_and_names(rules, text, kind, name):
         "The CSCE proposed peacekeepers to monitor ceasefires and deliver aid.",
         "He struggled to come to an agreement on the nature of government.",
         "He wants to be given a seat at any talks on the way forward.",
+        # A word of a longer name: an organisation, not a treaty.
+        "Armenia is a member of the Collective Security Treaty Organization.",
     ],
 )
 def test_mentions_that_name_no_item(rules, text):
@@ -261,6 +263,11 @@ def test_the_caller_may_give_the_narrative_date(rules):
             "Due to British pressure, the Karabakh Council in August 1919 signed an agreement "
             "with Azerbaijan.",
             ("Karabakh Council", "Azerbaijan"),
+        ),
+        # The agent is another mention of the item, not an actor.
+        (
+            "In 1994 an armistice was established by the trilateral ceasefire agreement.",
+            (),
         ),
     ],
 )

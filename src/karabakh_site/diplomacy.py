@@ -598,12 +598,17 @@ def _key(name: str) -> str:
     return " ".join(name.replace("\u00a0", " ").split()).casefold()
 
 
+_CAPITAL_NEXT = re.compile(r"[ \u00a0]+[A-Z]")
+
+
 def _void(text: str, m: _Mention) -> bool:
     """A mention that names no item: negated or hypothetical, a reference ("ceasefire
     violations"), or a bare plural after an infinitive ("to monitor ceasefires")."""
     before = text[max(0, m.start - 60) : m.start]
     if _NEGATED.search(before) or _VOID_AFTER.match(text, m.end):
         return True
+    if m.start > 0 and m.text[:1].isupper() and _CAPITAL_NEXT.match(text, m.end):
+        return True  # a word of a longer name: "the Collective Security Treaty Organization"
     bare_plural = m.text.endswith("s") and not re.search(r"\b(?:a|an|the)\s+$", before)
     return bare_plural and bool(_INFINITIVE_BEFORE.search(before))
 
@@ -660,9 +665,12 @@ def _describe(
     m.actors.extend(m.subject)
     limit = _clause(text, m.end, brackets=False)[1]
     next_mention = min([x.lead for x in mentions if x.lead > m.end], default=limit)
+    others = [(s, e) for s, e in spans if (s, e) != (m.lead, m.end)]
     for name, s, e, agent in _cue_names(
         text, m, dates, limit, next_mention, [(m.lead, m.end)], vocab
     ):
+        if name[:1].islower() and any(s < end and start < e for start, end in others):
+            continue  # another mention, not an actor: "established by the ceasefire agreement"
         m.actors.append(name)
         m.cue_spans.append((s, e, agent))
 
