@@ -506,12 +506,17 @@ def find_figures(
     vocab = _vocabulary(rules)
     numbers = _numbers(text, dates)
     figures: list[Figure] = []
+    counts = [n for n in numbers if n is not None]
+    # What follows each number, read once: a number's own reading and the readings of those
+    # listed with it need it.
+    phrases = [
+        _noun_phrase(text, n, counts[k + 1].start if k + 1 < len(counts) else len(text), vocab)
+        for k, n in enumerate(counts)
+    ]
     counted: list[_Counted] = []  # how each figure was read, for the numbers after it
-    for i, num in enumerate(numbers):
-        if num is None:
-            continue
-        later = [n for n in numbers[i + 1 :] if n is not None]
-        found = _count(text, num, later, figures, counted, vocab)
+    for k, num in enumerate(counts):
+        later = list(zip(counts[k + 1 :], phrases[k + 1 :], strict=True))
+        found = _count(text, num, phrases[k], later, figures, counted, vocab)
         if found is None:
             continue
         counted.append(found)
@@ -714,27 +719,30 @@ class _Counted:
     head: _Phrase  # what says what it counts: its own noun, or the list's where it has none
 
 
+# A number after the one being read, with what follows it.
+_Later = list[tuple[_Number, _Phrase]]
+
+
 def _count(
     text: str,
     num: _Number,
-    later: list[_Number],
+    own: _Phrase,
+    later: _Later,
     figures: list[Figure],
     counted: list[_Counted],
     vocab: _Vocabulary,
 ) -> _Counted | None:
-    """How the number is read, if it counts something we know; `figures` are those before it
-    in the sentence, and `counted` how they were read."""
-    nxt = later[0].start if later else len(text)
+    """How the number is read, if it counts something we know; `own` is what follows it,
+    `figures` are those before it in the sentence, and `counted` how they were read."""
     strong = _STRONG.match(text, num.end)
     if strong:  # "a 10,000-strong force"
         phrase = _Phrase(strong.group("who"), "personnel", None, strong.end())
         return _Counted("personnel", phrase.who, None, phrase.end, phrase)
-    own = _noun_phrase(text, num, nxt, vocab)
     total = _breakdown_total(text, num.start, [c.end for c in counted])
     head = own
     if own.elided:
         shared = _shared_head(
-            text, own.end, later, vocab, counted[total].head if total is not None else None
+            text, own.end, later, counted[total].head if total is not None else None
         )
         if shared is None:
             return None
@@ -749,7 +757,7 @@ def _count(
     if phrase.cls == "equipment":
         return read("equipment", phrase.who)
     segment_start, _ = _segment(text, num.start)
-    start, end = _forward_window(text, phrase.end, later, vocab)
+    start, end = _forward_window(text, phrase.end, later)
     _, clause_end = _segment(text, start)  # the clause the words after the number are in
     before_number = end < len(text) and end <= clause_end
     cue = _cue_after(text, start, min(end, clause_end), before_number, vocab) or _cue_before(
@@ -803,21 +811,17 @@ def _breakdown_total(text: str, pos: int, ends: list[int]) -> int | None:
     )
 
 
-def _shared_head(
-    text: str, pos: int, later: list[_Number], vocab: _Vocabulary, total: _Phrase | None
-) -> _Phrase | None:
+def _shared_head(text: str, pos: int, later: _Later, total: _Phrase | None) -> _Phrase | None:
     """What a number whose noun is left out counts: the noun phrase of the number it is listed
     with ("19 Azerbaijani and 14 Armenian soldiers", "two Azerbaijani and one Armenian
     soldier"), or, at the end of a total's parts in brackets, the `total`'s ("10 civilians (six
     Azerbaijani and four Armenian)"); None if that counts nothing we know ("two Armenian and
     three Azerbaijani delegations")."""
-    for k, n in enumerate(later):
+    for n, phrase in later:
         if not _CONJOINED.fullmatch(text, pos, n.start):
             if "(" in text[pos : n.start] and ")" not in text[text.index("(", pos) : n.start]:
                 continue  # a number in brackets between the two: "91 Armenian (11 …) and 94"
             break
-        nxt = later[k + 1].start if k + 1 < len(later) else len(text)
-        phrase = _noun_phrase(text, n, nxt, vocab)
         if not phrase.elided:
             known = phrase.cls is not None or phrase.noun_kind is not None
             return phrase if known and not phrase.other else None
@@ -861,21 +865,19 @@ _CONJOINED = re.compile(
 )
 
 
-def _forward_window(
-    text: str, pos: int, later: list[_Number], vocab: _Vocabulary
-) -> tuple[int, int]:
+def _forward_window(text: str, pos: int, later: _Later) -> tuple[int, int]:
     """Where to look for what happened to the people a number counts: up to the next number,
     or past a list of them ("600 Armenian and 1,000 Azerbaijani soldiers were killed"), or past
     its parts in brackets ("10 civilians (six Azerbaijani and four Armenian) were killed")."""
     bracket = _BRACKET.match(text, pos)
-    if bracket and later and later[0].start < bracket.end():
+    if bracket and later and later[0][0].start < bracket.end():
         pos = bracket.end()
-        later = [n for n in later if n.start >= pos]
-    if not later or not _CONJOINED.fullmatch(text, pos, later[0].start):
-        return pos, later[0].start if later else len(text)
-    for k, n in enumerate(later):
-        nxt = later[k + 1].start if k + 1 < len(later) else len(text)
-        pos = _noun_phrase(text, n, nxt, vocab).end
+        later = [(n, phrase) for n, phrase in later if n.start >= pos]
+    if not later or not _CONJOINED.fullmatch(text, pos, later[0][0].start):
+        return pos, later[0][0].start if later else len(text)
+    for k, (_, phrase) in enumerate(later):
+        nxt = later[k + 1][0].start if k + 1 < len(later) else len(text)
+        pos = phrase.end
         if k + 1 == len(later) or not _CONJOINED.fullmatch(text, pos, nxt):
             return pos, nxt
     return pos, len(text)
