@@ -739,15 +739,14 @@ def _count(
         phrase = _Phrase(strong.group("who"), "personnel", None, strong.end())
         return _Counted("personnel", phrase.who, None, phrase.end, phrase)
     total = _breakdown_total(text, num.start, [c.end for c in counted])
-    head = own
+    head = phrase = own
     if own.elided:
         shared = _shared_head(
             text, own.end, later, counted[total].head if total is not None else None
         )
         if shared is None:
             return None
-        head = shared
-    phrase = replace(head, who=own.who, end=own.end)
+        head, phrase = shared, replace(shared, who=own.who, end=own.end)
 
     def read(kind: str, who: str | None, continues: int | None = None) -> _Counted:
         return _Counted(kind, who, continues, own.end, head)
@@ -795,8 +794,9 @@ def _count(
     return None
 
 
+_BRACKETED = r"[ \u00a0]*\([^()]*\)"  # words in brackets, as "(11 non-combat)"
+_BRACKET = re.compile(_BRACKETED)
 _CLOSING = re.compile(r"[ \u00a0]*\)")
-_BRACKET = re.compile(r"[ \u00a0]*\([^()]*\)")
 
 
 def _breakdown_total(text: str, pos: int, ends: list[int]) -> int | None:
@@ -859,7 +859,7 @@ _STRONG = re.compile(r"-strong(?:[ \u00a0]+(?P<who>[a-z][\w-]*))?")
 # Between two numbers of one list: "600 Armenian and 1,000 Azerbaijani soldiers", "230,000
 # Armenians from Azerbaijan and 800,000 Azerbaijanis", "91 Armenian (11 non-combat) and 94".
 _CONJOINED = re.compile(
-    r"(?:[ \u00a0]*\([^()]*\))?"
+    rf"(?:{_BRACKETED})?"
     r"(?:[ \u00a0]+(?:from|in)[ \u00a0]+[A-Z][\w'’-]*(?:[ \u00a0]+[A-Z][\w'’-]*)?)?"
     r"[ \u00a0]*(?:,[ \u00a0]*)?(?:(?:and|or|as well as|including|plus)[ \u00a0]+)?"
 )
@@ -902,7 +902,7 @@ _LEAD_IN = re.compile(
 # After the words qualifying a noun that is left out: the next number of the list ("19
 # Azerbaijani and 14 Armenian soldiers"), or the end of a total's parts in brackets.
 _ELIDED = re.compile(
-    rf"(?:[ \u00a0]*\([^()]*\))?(?:[ \u00a0]*,[ \u00a0]*(?:(?:and|or)[ \u00a0]+)?"
+    rf"(?:{_BRACKETED})?(?:[ \u00a0]*,[ \u00a0]*(?:(?:and|or)[ \u00a0]+)?"
     rf"|[ \u00a0]+(?:and|or)[ \u00a0]+)(?=\d|(?i:{_WORD_NUMBER})\b)|[ \u00a0]*\)"
 )
 # After a number, a word ending in -s is a plural noun (verbs agree without it): "seven
